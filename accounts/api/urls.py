@@ -1,0 +1,3 @@
+"""REST API v1 routes for accounts."""
+
+urlpatterns: list = []

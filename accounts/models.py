@@ -1,0 +1,120 @@
+"""Users, applicant organizations and their membership."""
+
+from decimal import Decimal
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+
+from .choices import (
+    FOREIGN_ENTITY_OF_CONCERN_COUNTRIES,
+    FOREIGN_ENTITY_OF_CONCERN_MIN_PERCENT,
+    MemberRole,
+    Role,
+    USState,
+)
+from .validators import (
+    validate_cage,
+    validate_congressional_district,
+    validate_country_codes,
+    validate_ein,
+    validate_naics,
+    validate_uei,
+)
+
+
+class User(AbstractUser):
+    """A person using the system. Applicants self-register; staff roles are created by admins."""
+
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.APPLICANT)
+    # Warrant to sign awards; only program officers holding it may fire the award transition.
+    award_authority = models.BooleanField(default=False)
+    job_title = models.CharField(max_length=120, blank=True, help_text="Shown in signature blocks.")
+
+    objects = UserManager()
+
+    @property
+    def is_program_officer(self) -> bool:
+        return self.role == Role.PROGRAM_OFFICER
+
+    @property
+    def is_reviewer(self) -> bool:
+        return self.role == Role.REVIEWER
+
+    @property
+    def is_applicant(self) -> bool:
+        return self.role == Role.APPLICANT
+
+
+class OrganizationQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "OrganizationQuerySet":
+        """The one rule for who sees an organization: its members; officers and admins see all."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.role in (Role.PROGRAM_OFFICER, Role.ADMIN) or user.is_superuser:
+            return self.all()
+        return self.filter(memberships__user=user).distinct()
+
+
+class Organization(models.Model):
+    """An applicant entity as registered in SAM.gov (SF-424 items 8a-8f)."""
+
+    legal_name = models.CharField(max_length=200)
+    uei = models.CharField("UEI", max_length=12, unique=True, validators=[validate_uei])
+    ein = models.CharField("EIN", max_length=9, validators=[validate_ein])
+    cage_code = models.CharField("CAGE code", max_length=5, blank=True, validators=[validate_cage])
+    naics_code = models.CharField("NAICS code", max_length=6, validators=[validate_naics])
+    address_line1 = models.CharField(max_length=200)
+    city = models.CharField(max_length=100)
+    state = models.CharField(max_length=2, choices=USState.choices)
+    postal_code = models.CharField(max_length=10)
+    congressional_district = models.CharField(
+        max_length=6, validators=[validate_congressional_district]
+    )
+    foreign_ownership_percent = models.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("0"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+    )
+    foreign_owner_countries = models.JSONField(
+        default=list, blank=True, validators=[validate_country_codes]
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = OrganizationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["legal_name"]
+
+    def __str__(self) -> str:
+        return f"{self.legal_name} ({self.uei})"
+
+    @property
+    def foreign_entity_of_concern(self) -> bool:
+        """Owned 25% or more by an owner in China, Russia, Iran or North Korea (42 USC 18741)."""
+        return self.foreign_ownership_percent >= FOREIGN_ENTITY_OF_CONCERN_MIN_PERCENT and bool(
+            FOREIGN_ENTITY_OF_CONCERN_COUNTRIES & set(self.foreign_owner_countries or [])
+        )
+
+    @property
+    def address_lines(self) -> list[str]:
+        return [self.address_line1, f"{self.city}, {self.state} {self.postal_code}"]
+
+
+class Membership(models.Model):
+    """A user's membership of an organization and their role in it."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=30, choices=MemberRole.choices, default=MemberRole.CONTRIBUTOR)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "user"], name="unique_membership"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.organization} as {self.get_role_display()}"

@@ -1,0 +1,6 @@
+"""HTML pages for accounts."""
+
+from django.urls import path  # noqa: F401
+
+app_name = "accounts"
+urlpatterns: list = []

@@ -1,0 +1,100 @@
+"""Reads: the permission-aware querysets that the API, the pages and exports all use."""
+
+from django.db import models
+
+from accounts.choices import MemberRole, Role
+
+# Reviewer assignment states that grant access to the application (reviews.choices mirrors).
+REVIEWER_ACCESS_STATES = ("active", "submitted")
+
+
+def is_staff_reader(user) -> bool:
+    return user.is_authenticated and (
+        user.role in (Role.PROGRAM_OFFICER, Role.ADMIN) or user.is_superuser
+    )
+
+
+class ProjectQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "ProjectQuerySet":
+        if not user.is_authenticated:
+            return self.none()
+        if is_staff_reader(user):
+            return self.all()
+        return self.filter(organization__memberships__user=user).distinct()
+
+
+class ApplicationQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "ApplicationQuerySet":
+        """Members see their organizations' applications; reviewers those they are assigned to
+        and have certified no conflict for; officers and admins see all."""
+        if not user.is_authenticated:
+            return self.none()
+        if is_staff_reader(user):
+            return self.all()
+        if user.role == Role.REVIEWER:
+            return self.filter(
+                review_assignments__reviewer=user,
+                review_assignments__status__in=REVIEWER_ACCESS_STATES,
+            ).distinct()
+        return self.filter(organization__memberships__user=user).distinct()
+
+    def with_list_related(self) -> "ApplicationQuerySet":
+        return self.select_related("opportunity", "organization", "project")
+
+
+def member_role(user, organization_id: int) -> str | None:
+    """The user's role in the organization, or None when not a member."""
+    if not user.is_authenticated:
+        return None
+    from accounts.models import Membership
+
+    return (
+        Membership.objects.filter(user=user, organization_id=organization_id)
+        .values_list("role", flat=True)
+        .first()
+    )
+
+
+def is_aor(user, organization_id: int) -> bool:
+    return member_role(user, organization_id) == MemberRole.AUTHORIZED_REPRESENTATIVE
+
+
+def is_member(user, organization_id: int) -> bool:
+    return member_role(user, organization_id) is not None
+
+
+def transition_history(application, user):
+    """An application's log rows as the user may see them: internal comments blanked for
+    anyone but federal staff."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from .models import TransitionLog
+
+    rows = TransitionLog.objects.filter(
+        content_type=ContentType.objects.get_for_model(type(application)), object_id=application.pk
+    ).select_related("actor")
+    staff = is_staff_reader(user)
+    result = []
+    for row in rows:
+        comment = row.comment if (staff or not row.comment_internal) else ""
+        result.append(
+            {
+                "transition": row.transition,
+                "from_state": row.from_state,
+                "to_state": row.to_state,
+                "actor": _actor_label(row.actor, staff),
+                "comment": comment,
+                "at": row.at,
+            }
+        )
+    return result
+
+
+def _actor_label(actor, staff: bool) -> str:
+    # Applicants see their own people by name and federal staff only as "Program office";
+    # reviewer identities never leak to applicants.
+    if actor is None:
+        return "System"
+    if staff or actor.role == Role.APPLICANT:
+        return actor.username
+    return "Program office"

@@ -1,0 +1,339 @@
+"""Writes for projects, opportunities, applications and documents, and the one door for
+application state changes."""
+
+from collections.abc import Callable, Iterable
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.dispatch import Signal
+from django.utils.module_loading import import_string
+from django_fsm import ConcurrentTransition, can_proceed
+
+from accounts.choices import Role
+from dpa_funding.errors import (
+    ConditionsUnmet,
+    Conflict,
+    InvalidTransition,
+    NotFound,
+    NotPermitted,
+    ValidationFailed,
+)
+
+from . import workflow
+from .choices import BUDGET_CATEGORIES, EDITABLE_STATUSES
+from .models import Application, FundingOpportunity, Project, RubricCriterion, TransitionLog
+from .selectors import is_aor, is_member
+
+# Sent after the transaction that changed an application's state commits.
+# kwargs: application (fresh instance), transition (name), from_state, to_state, actor, comment.
+application_transitioned = Signal()
+
+APPLICATION_FIELDS = (
+    "title", "instrument", "federal_amount_requested", "cost_share_amount",
+    "period_start", "period_end", "summary", "project",
+)
+
+
+def _full_clean(instance, exclude: Iterable[str] = ()) -> None:
+    try:
+        instance.full_clean(exclude=list(exclude))
+    except ValidationError as exc:
+        raise ValidationFailed(exc.message_dict) from exc
+
+
+# ---------------------------------------------------------------- projects
+
+
+@transaction.atomic
+def project_create(*, actor, organization, minerals: Iterable, **fields) -> Project:
+    """Create a project for an organization the actor belongs to."""
+    if not is_member(actor, organization.pk):
+        raise NotPermitted("Only members of the organization can add projects to it.")
+    project = Project(organization=organization, **fields)
+    _full_clean(project)
+    project.save()
+    project.minerals.set(minerals)
+    return project
+
+
+@transaction.atomic
+def project_update(*, actor, project: Project, minerals: Iterable | None = None, **fields) -> Project:
+    if not is_member(actor, project.organization_id):
+        raise NotPermitted("Only members of the organization can edit its projects.")
+    for name, value in fields.items():
+        setattr(project, name, value)
+    _full_clean(project)
+    project.save()
+    if minerals is not None:
+        project.minerals.set(minerals)
+    return project
+
+
+# ---------------------------------------------------------------- opportunities
+
+
+def _validate_rubric(rubric: list[dict]) -> None:
+    if not rubric:
+        raise ValidationFailed({"rubric": ["An opportunity needs at least one rubric criterion."]})
+    total = sum(int(c.get("weight") or 0) for c in rubric)
+    if total != 100:
+        raise ValidationFailed({"rubric": [f"Criterion weights must sum to 100; they sum to {total}."]})
+    names = [c["name"].strip().lower() for c in rubric]
+    if len(set(names)) != len(names):
+        raise ValidationFailed({"rubric": ["Criterion names must be unique."]})
+
+
+def _validate_opportunity(opp: FundingOpportunity) -> None:
+    from .choices import Instrument
+
+    errors: dict[str, list[str]] = {}
+    bad = [i for i in (opp.instruments or []) if i not in Instrument.values]
+    if not opp.instruments:
+        errors["instruments"] = ["Choose at least one instrument."]
+    elif bad:
+        errors["instruments"] = [f"Unknown instrument(s): {', '.join(map(str, bad))}."]
+    if opp.opens_at and opp.closes_at and opp.closes_at <= opp.opens_at:
+        errors["closes_at"] = ["The closing date must be after the opening date."]
+    if opp.max_award is not None and opp.budget_ceiling is not None and opp.max_award > opp.budget_ceiling:
+        errors["max_award"] = ["The maximum award cannot exceed the budget ceiling."]
+    if errors:
+        raise ValidationFailed(errors)
+    _full_clean(opp)
+
+
+def _require_officer(actor) -> None:
+    if actor.role not in (Role.PROGRAM_OFFICER, Role.ADMIN) and not actor.is_superuser:
+        raise NotPermitted("Only program officers manage funding opportunities.")
+
+
+@transaction.atomic
+def opportunity_create(*, actor, rubric: list[dict], eligible_minerals: Iterable = (), **fields) -> FundingOpportunity:
+    """Create a solicitation with its rubric (weights sum to 100)."""
+    _require_officer(actor)
+    _validate_rubric(rubric)
+    opp = FundingOpportunity(created_by=actor, **fields)
+    _validate_opportunity(opp)
+    opp.save()
+    opp.eligible_minerals.set(eligible_minerals)
+    if actor.role == Role.PROGRAM_OFFICER:
+        opp.program_officers.add(actor)
+    _replace_rubric(opp, rubric)
+    return opp
+
+
+@transaction.atomic
+def opportunity_update(*, actor, opportunity: FundingOpportunity, rubric: list[dict] | None = None,
+                       eligible_minerals: Iterable | None = None, **fields) -> FundingOpportunity:
+    """Update a solicitation. The rubric is frozen once any review has scored against it."""
+    _require_officer(actor)
+    opp = FundingOpportunity.objects.select_for_update().get(pk=opportunity.pk)
+    for name, value in fields.items():
+        setattr(opp, name, value)
+    _validate_opportunity(opp)
+    opp.save()
+    if eligible_minerals is not None:
+        opp.eligible_minerals.set(eligible_minerals)
+    if rubric is not None:
+        _validate_rubric(rubric)
+        if RubricCriterion.objects.filter(opportunity=opp, scores__isnull=False).exists():
+            raise ValidationFailed({"rubric": ["The rubric cannot change after reviewers have scored against it."]})
+        _replace_rubric(opp, rubric)
+    return opp
+
+
+def _replace_rubric(opp: FundingOpportunity, rubric: list[dict]) -> None:
+    opp.rubric.all().delete()
+    criteria = []
+    for position, item in enumerate(rubric):
+        c = RubricCriterion(
+            opportunity=opp, name=item["name"], description=item.get("description", ""),
+            weight=int(item["weight"]), allows_na=bool(item.get("allows_na", False)), position=position,
+        )
+        _full_clean(c, exclude=["opportunity"])
+        criteria.append(c)
+    RubricCriterion.objects.bulk_create(criteria)
+
+
+# ---------------------------------------------------------------- applications
+
+
+def _apply_budget(application: Application, budget: dict[str, Any] | None) -> None:
+    if budget is None:
+        return
+    unknown = set(budget) - {name for name, _ in BUDGET_CATEGORIES}
+    if unknown:
+        raise ValidationFailed({"budget": [f"Unknown budget categories: {', '.join(sorted(unknown))}."]})
+    for name, value in budget.items():
+        setattr(application, f"budget_{name}", Decimal(value if value not in (None, "") else "0"))
+
+
+@transaction.atomic
+def application_create(*, actor, opportunity, organization, budget: dict | None = None, **fields) -> Application:
+    """Start a draft application for an organization the actor belongs to."""
+    if not is_member(actor, organization.pk):
+        raise NotPermitted("Only members of the organization can apply on its behalf.")
+    project = fields.get("project")
+    if project is not None and project.organization_id != organization.pk:
+        raise ValidationFailed({"project": ["The project must belong to the applying organization."]})
+    app = Application(opportunity=opportunity, organization=organization, created_by=actor, **fields)
+    _apply_budget(app, budget)
+    _full_clean(app, exclude=["status"])
+    app.save()
+    return app
+
+
+@transaction.atomic
+def application_update(*, actor, application: Application, budget: dict | None = None, **fields) -> Application:
+    """Edit a draft or an application returned for revision."""
+    app = Application.objects.select_for_update().get(pk=application.pk)
+    if not is_member(actor, app.organization_id):
+        raise NotPermitted("Only members of the organization can edit its applications.")
+    if app.status not in EDITABLE_STATUSES:
+        raise InvalidTransition("The application can be edited only as a draft or when a revision is requested.")
+    project = fields.get("project")
+    if project is not None and project.organization_id != app.organization_id:
+        raise ValidationFailed({"project": ["The project must belong to the applying organization."]})
+    for name, value in fields.items():
+        if name not in APPLICATION_FIELDS:
+            raise ValidationFailed({name: ["This field cannot be changed."]})
+        setattr(app, name, value)
+    _apply_budget(app, budget)
+    _full_clean(app, exclude=["status"])
+    app.save()
+    return app
+
+
+# ---------------------------------------------------------------- workflow: the one door
+
+
+def actor_may_fire(spec: workflow.TransitionSpec, application: Application, actor) -> bool:
+    """Role check for a transition (guards are separate and reported in full)."""
+    if actor is None:
+        return spec.actor == workflow.SYSTEM
+    if not actor.is_authenticated:
+        return False
+    if spec.actor == workflow.AOR:
+        return is_aor(actor, application.organization_id)
+    if spec.actor in (workflow.OFFICER, workflow.SYSTEM):
+        return actor.role == Role.PROGRAM_OFFICER
+    if spec.actor == workflow.AWARDING_OFFICER:
+        return actor.role == Role.PROGRAM_OFFICER and actor.award_authority
+    return False
+
+
+def available_transitions(application: Application, actor) -> list[workflow.TransitionSpec]:
+    """Transitions the actor may fire from the current state (guards not evaluated)."""
+    return [
+        spec for spec in workflow.TRANSITIONS.values()
+        if application.status in spec.sources and actor_may_fire(spec, application, actor)
+    ]
+
+
+def _run(dotted: Iterable[str]) -> list[Callable]:
+    return [import_string(path) for path in dotted]
+
+
+def application_transition(*, application_id: int, name: str, actor, data: dict | None = None,
+                           expected_status: str | None = None) -> Application:
+    """Fire transition ``name``: lock, check role, state and every guard, change the state,
+    save, log, and queue side effects on commit. Any failure changes nothing.
+
+    ``expected_status`` lets callers that read the application earlier detect a concurrent
+    change (409 conflict) instead of acting on stale state.
+    """
+    spec = workflow.get(name)
+    if spec is None:
+        raise NotFound(f"There is no transition named '{name}'.")
+    data = dict(data or {})
+    comment = (data.get("comment") or "").strip()
+    with transaction.atomic():
+        try:
+            app = (Application.objects.select_for_update()
+                   .select_related("opportunity", "organization", "project").get(pk=application_id))
+        except Application.DoesNotExist:
+            raise NotFound() from None
+        if expected_status is not None and app.status != expected_status:
+            raise Conflict()
+        if not actor_may_fire(spec, app, actor):
+            raise NotPermitted(f"You may not {spec.label.lower()} on this application.")
+        if app.status not in spec.sources or not can_proceed(getattr(app, name)):
+            raise InvalidTransition(
+                f"'{spec.label}' is not allowed while the application is {app.get_status_display().lower()}."
+            )
+        unmet = [msg for guard in _run(spec.guards) for msg in guard(app, actor, data)]
+        if unmet:
+            raise ConditionsUnmet(unmet)
+
+        from_state = app.status
+        getattr(app, name)()
+        for effect in _run(spec.effects):
+            effect(app, actor, data)
+        try:
+            app.save()
+        except ConcurrentTransition:
+            raise Conflict() from None
+        log_transition(subject=app, transition=name, from_state=from_state, to_state=app.status,
+                       actor=actor, comment=comment, internal=spec.comment_audience == "internal")
+        transaction.on_commit(lambda: application_transitioned.send(
+            sender=Application, application=app, transition=name, from_state=from_state,
+            to_state=app.status, actor=actor, comment=comment,
+        ))
+    return app
+
+
+def log_transition(*, subject, transition: str, from_state: str, to_state: str, actor,
+                   comment: str = "", internal: bool = True) -> TransitionLog:
+    """Append one audit row. Call inside the transaction that changed the state."""
+    return TransitionLog.objects.create(
+        content_type=ContentType.objects.get_for_model(type(subject)), object_id=subject.pk,
+        transition=transition, from_state=from_state, to_state=to_state,
+        actor=actor if (actor is not None and actor.is_authenticated) else None,
+        comment=comment, comment_internal=internal,
+    )
+
+
+# ---------------------------------------------------------------- documents
+
+
+@transaction.atomic
+def document_upload(*, actor, application: Application, kind: str, uploaded):
+    """Attach a checked file to an editable application; the stored name is generated."""
+    from .choices import DocumentKind
+    from .documents import check_upload
+    from .models import Document
+
+    app = Application.objects.select_for_update().get(pk=application.pk)
+    if not is_member(actor, app.organization_id):
+        raise NotPermitted("Only members of the organization can upload documents.")
+    if app.status not in EDITABLE_STATUSES:
+        raise InvalidTransition("Documents can be added only to a draft or an application under revision.")
+    if kind not in DocumentKind.values:
+        raise ValidationFailed({"kind": [f"Choose one of: {', '.join(DocumentKind.values)}."]})
+    original_name = (getattr(uploaded, "name", "") or "document")[:255]
+    checked = check_upload(uploaded, original_name)
+    doc = Document(
+        application=app, kind=kind, original_name=original_name, size=checked.size,
+        content_type=checked.content_type, sha256=checked.sha256, uploaded_by=actor,
+    )
+    doc.file.save(original_name, uploaded, save=False)
+    try:
+        doc.save()
+    except Exception:
+        doc.file.storage.delete(doc.file.name)  # keep no orphan file for a row never written
+        raise
+    return doc
+
+
+@transaction.atomic
+def document_delete(*, actor, document) -> None:
+    app = Application.objects.select_for_update().get(pk=document.application_id)
+    if not is_member(actor, app.organization_id):
+        raise NotPermitted("Only members of the organization can remove documents.")
+    if app.status not in EDITABLE_STATUSES:
+        raise InvalidTransition("Documents can be removed only from a draft or an application under revision.")
+    storage, name = document.file.storage, document.file.name
+    document.delete()
+    transaction.on_commit(lambda: storage.delete(name))

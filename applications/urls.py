@@ -1,0 +1,6 @@
+"""HTML pages for applications."""
+
+from django.urls import path  # noqa: F401
+
+app_name = "applications"
+urlpatterns: list = []

@@ -1,0 +1,32 @@
+"""Top-level URLs: pages, the REST API v1, its schema and docs, admin, health check."""
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from . import views
+
+api_v1 = [
+    path("", include("accounts.api.urls")),
+    path("", include("applications.api.urls")),
+    path("", include("reviews.api.urls")),
+    path("", include("awards.api.urls")),
+    path("", include("notifications.api.urls")),
+]
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("healthz/", views.healthz, name="healthz"),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/", include("accounts.urls")),
+    path("applications/", include("applications.urls")),
+    path("reviews/", include("reviews.urls")),
+    path("awards/", include("awards.urls")),
+    path("notifications/", include("notifications.urls")),
+    path("api/v1/", include(api_v1)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,3 @@
+"""REST API v1 routes of the reviews app."""
+
+urlpatterns: list = []
