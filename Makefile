@@ -1,0 +1,77 @@
+# The two commands a new user runs: `make run` and `make test`. See README.md.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PIP := $(BIN)/pip --disable-pip-version-check -q
+HOST ?= 127.0.0.1
+PORT ?= 8000
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/dpa_funding
+TEST_BROKER_URL ?= redis://127.0.0.1:6379/15
+PYTEST_ARGS ?=
+
+.PHONY: run test install install-dev system-deps migrate demo serve check lint bench-smoke clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(PIP) install -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(PIP) install -e ".[dev]"
+	touch $@ $(VENV)/.installed
+
+install: system-deps $(VENV)/.installed
+install-dev: system-deps $(VENV)/.installed-dev
+
+system-deps:
+	@scripts/system-deps.sh
+
+## make run: install, migrate, load reference and demo data, serve with background work.
+run: install migrate demo serve
+
+migrate:
+	$(BIN)/python manage.py migrate --noinput
+
+demo:
+	$(BIN)/python manage.py load_demo
+
+# Without CELERY_BROKER_URL the worker (with embedded beat) uses kombu's filesystem
+# transport under .run/broker: a real worker, no broker server.
+serve:
+	@mkdir -p .run/broker/queue .run/broker/processed
+	@echo "Starting the Celery worker (with beat); log: .run/worker.log"
+	@$(BIN)/celery -A dpa_funding worker --beat --pool=solo --loglevel=INFO \
+	    --schedule=.run/celerybeat-schedule > .run/worker.log 2>&1 & \
+	  worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	  echo "Serving http://$(HOST):$(PORT)/  (Ctrl-C stops the server and the worker)"; \
+	  $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+## make test: install test dependencies, check services, run every check and the suite.
+test: install-dev
+	@scripts/services-check.sh
+	DATABASE_URL=$(TEST_DATABASE_URL) CELERY_BROKER_URL=$(TEST_BROKER_URL) $(MAKE) --no-print-directory check
+	DATABASE_URL=$(TEST_DATABASE_URL) CELERY_BROKER_URL=$(TEST_BROKER_URL) \
+	  $(BIN)/python -m pytest $(PYTEST_ARGS)
+	DATABASE_URL=$(TEST_DATABASE_URL) $(MAKE) --no-print-directory bench-smoke
+
+check:
+	$(BIN)/ruff check .
+	DJANGO_SETTINGS_MODULE=dpa_funding.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
+	DJANGO_SETTINGS_MODULE=dpa_funding.settings.production DJANGO_SECRET_KEY=ci-only-$$(od -An -N32 -tx1 /dev/urandom | tr -d ' \n') \
+	  DJANGO_ALLOWED_HOSTS=dpa.example.gov DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres \
+	  CELERY_BROKER_URL=redis://127.0.0.1:6379/0 $(BIN)/python manage.py check --deploy --fail-level WARNING
+	DJANGO_SETTINGS_MODULE=dpa_funding.settings.test $(BIN)/python manage.py spectacular --validate --fail-on-warn --file /dev/null
+	$(BIN)/yamllint -s docker-compose.yml
+	POSTGRES_PASSWORD=ci DJANGO_SECRET_KEY=ci $(BIN)/docker-compose -f docker-compose.yml config --quiet
+
+bench-smoke:
+	@ls bench/*.py >/dev/null 2>&1 || exit 0; \
+	for b in bench/bench_*.py; do echo "== $$b --smoke"; $(BIN)/python $$b --smoke || exit 1; done
+
+clean:
+	rm -rf $(VENV) .run staticfiles db.sqlite3 media
