@@ -97,6 +97,15 @@ def test_half_cent_ties_round_half_up():
     assert money_rows(build_schedule(inputs)) == [("1010.51", "10.01", "1000.50", "0.00")]
 
 
+def test_tiny_rate_level_payment_is_exact():
+    # m = 1: P = principal * (1 + r) = 91354113.19 * (1 + 0.00001 / 12)
+    #        = 91354113.19 + 76.1284276583... = 91354189.3184... -> 91354189.32;
+    # interest 76.128... -> 76.13, so the final payment is also 91354189.32.
+    inputs = loan(principal=D("91354113.19"), annual_rate_percent=D("0.001"), term_months=1)
+    assert level_payment(inputs) == D("91354189.32")
+    assert money_rows(build_schedule(inputs)) == [("91354189.32", "76.13", "91354113.19", "0.00")]
+
+
 def test_zero_rate_schedule():
     # P = 100.00 / 3 = 33.333... -> 33.33; the last payment picks up the extra cent.
     inputs = loan(principal=D("100.00"), annual_rate_percent=D("0"))
@@ -108,6 +117,19 @@ def test_zero_rate_schedule():
         ("33.34", "0.00", "33.34", "0.00"),
     ]
     assert summarize(schedule, inputs).total_interest == D("0.00")
+
+
+def test_zero_rate_with_grace_spreads_principal_over_amortizing_periods_only():
+    # 24 monthly periods, 12 of grace: m = 12, P = 1200.00 / 12 = 100.00 (not 1200 / 24).
+    inputs = loan(
+        principal=D("1200.00"), annual_rate_percent=D("0"), term_months=24, grace_months=12
+    )
+    schedule = build_schedule(inputs)
+    assert level_payment(inputs) == D("100.00")
+    assert money_rows(schedule[:12]) == [("0.00", "0.00", "0.00", "1200.00")] * 12
+    assert money_rows(schedule[12:]) == [
+        ("100.00", "0.00", "100.00", f"{1100 - 100 * i}.00") for i in range(12)
+    ]
 
 
 def test_zero_rate_rounds_level_payment_half_up():
@@ -213,8 +235,12 @@ def test_schedule_invariants_and_numpy_financial_cross_check(inputs):
     payment = level_payment(inputs)
     schedule = build_schedule(inputs)
 
-    # Independent implementation: numpy-financial (floats) agrees to within a cent.
-    assert abs(float(payment) - expected_payment) <= 0.01 + 1e-9
+    # Independent implementation: numpy-financial (floats) agrees to within a cent.  At tiny
+    # rates its float 1 - (1 + r)**-m cancels catastrophically (relative error ~ eps / r), so
+    # allow for that too: e.g. 91354113.19 at 0.001% for one month is exactly 91354189.3184...
+    # (-> .32) while float pmt says 91354189.33.
+    float_slack = float(inputs.principal) * 1e-15 / (r * m) if r else 0.0
+    assert abs(float(payment) - expected_payment) <= 0.01 + 1e-9 + float_slack
     assert len(schedule) == n
     assert [row.number for row in schedule] == list(range(1, n + 1))
 
@@ -362,7 +388,7 @@ def test_validation_reports_every_problem_and_raises_the_first():
     )
     errors = inputs.validation_errors()
     # term_months is not reported: 13 months can only be judged against a known frequency.
-    assert set(errors) == {"principal", "annual_rate_percent", "grace_months", "payment_frequency"}
+    assert list(errors) == ["principal", "annual_rate_percent", "grace_months", "payment_frequency"]
     with pytest.raises(ScheduleError) as excinfo:
         inputs.validate()
     assert excinfo.value.field == "principal"
