@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from applications.choices import ApplicationStatus
 from applications.models import TransitionLog
-from applications.services import application_transition
+from applications.services import application_transition, application_transitioned
 from dpa_funding.errors import ConditionsUnmet, InvalidTransition, NotPermitted
 from tests.factories import ApplicationFactory, UserFactory, aor_of
 
@@ -15,13 +15,25 @@ pytestmark = pytest.mark.django_db
 def test_aor_submits_a_complete_application_and_the_change_is_logged(django_capture_on_commit_callbacks):
     app = ApplicationFactory(ready=True)
     aor = aor_of(app.organization)
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        app = application_transition(application_id=app.pk, name="submit", actor=aor)
+    received = []
+
+    def receiver(sender, **kwargs):
+        received.append((kwargs["transition"], kwargs["from_state"], kwargs["to_state"]))
+
+    application_transitioned.connect(receiver)
+    try:
+        with django_capture_on_commit_callbacks(execute=False) as callbacks:
+            app = application_transition(application_id=app.pk, name="submit", actor=aor)
+        assert received == []  # nothing is announced before the transaction commits
+        for callback in callbacks:
+            callback()
+    finally:
+        application_transitioned.disconnect(receiver)
+    assert received == [("submit", "draft", "submitted")]
     assert app.status == ApplicationStatus.SUBMITTED
     assert app.submitted_at is not None
     log = TransitionLog.objects.get(object_id=app.pk)
     assert (log.transition, log.from_state, log.to_state, log.actor) == ("submit", "draft", "submitted", aor)
-    assert len(callbacks) == 1
 
 
 def test_submit_lists_every_unmet_guard():
