@@ -1,6 +1,22 @@
-"""HTML pages for applications."""
+"""HTML pages for projects, opportunities, applications, documents and the screening queue."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "applications"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.application_list, name="list"),
+    path("new/", views.application_create, name="create"),
+    path("queue/", views.officer_queue, name="officer_queue"),
+    path("projects/", views.project_list, name="project_list"),
+    path("projects/new/", views.project_create, name="project_create"),
+    path("projects/<int:pk>/edit/", views.project_edit, name="project_edit"),
+    path("opportunities/", views.opportunity_list, name="opportunity_list"),
+    path("opportunities/<int:pk>/", views.opportunity_detail, name="opportunity_detail"),
+    path("documents/<int:pk>/download/", views.document_download, name="document_download"),
+    path("<int:pk>/", views.application_detail, name="detail"),
+    path("<int:pk>/edit/", views.application_edit, name="edit"),
+    path("<int:pk>/documents/new/", views.document_upload, name="document_upload"),
+    path("<int:pk>/actions/<slug:name>/", views.application_transition, name="transition"),
+]

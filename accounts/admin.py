@@ -1,0 +1,48 @@
+"""Django admin for users, organizations and memberships (administrators' reference work)."""
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+
+from .models import Membership, Organization, User
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    list_display = ("username", "email", "first_name", "last_name", "role", "award_authority", "is_active")
+    list_filter = ("role", "award_authority", "is_active", "is_staff")
+    fieldsets = (
+        *DjangoUserAdmin.fieldsets,
+        ("Program role", {"fields": ("role", "award_authority", "job_title")}),
+    )
+    add_fieldsets = (
+        *DjangoUserAdmin.add_fieldsets,
+        ("Program role", {"fields": ("email", "role", "award_authority", "job_title")}),
+    )
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ("user",)
+
+
+@admin.register(Organization)
+class OrganizationAdmin(admin.ModelAdmin):
+    list_display = ("legal_name", "uei", "ein", "state", "foreign_ownership_percent", "feoc")
+    list_filter = ("state",)
+    search_fields = ("legal_name", "uei", "ein", "cage_code")
+    readonly_fields = ("created_at", "updated_at")
+    inlines = [MembershipInline]
+
+    @admin.display(boolean=True, description="Foreign entity of concern")
+    def feoc(self, obj: Organization) -> bool:
+        return obj.foreign_entity_of_concern
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ("user", "organization", "role", "created_at")
+    list_filter = ("role",)
+    search_fields = ("user__username", "organization__legal_name", "organization__uei")
+    list_select_related = ("user", "organization")
+    autocomplete_fields = ("user", "organization")

@@ -1,0 +1,149 @@
+"""HTML forms for accounts. Forms only parse input; services validate and write.
+
+Model forms here skip Django's model validation (``_post_clean``) on purpose: the services
+run ``full_clean`` themselves, and their ``ValidationFailed`` errors are mapped back onto
+the form with :func:`add_service_errors`, so each rule lives in exactly one place.
+"""
+
+from django import forms
+
+from dpa_funding.errors import ValidationFailed
+
+from .choices import MemberRole
+from .models import Organization
+
+# USWDS classes per widget type (see templates/includes/form_field.html).
+USWDS_CLASSES = {
+    forms.Select: "usa-select",
+    forms.SelectMultiple: "usa-select",
+    forms.Textarea: "usa-textarea",
+    forms.CheckboxInput: "usa-checkbox__input",
+    forms.CheckboxSelectMultiple: "usa-checkbox__input",
+    forms.RadioSelect: "usa-radio__input",
+    forms.ClearableFileInput: "usa-file-input",
+    forms.FileInput: "usa-file-input",
+}
+
+
+def _css_class(widget) -> str:
+    for widget_type in type(widget).__mro__:
+        if widget_type in USWDS_CLASSES:
+            return USWDS_CLASSES[widget_type]
+    return "usa-input"
+
+
+class USWDSFormMixin:
+    """Give every widget its USWDS class, and mark fields in error for styling and a11y."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if field.widget.is_hidden:
+                continue
+            css = _css_class(field.widget)
+            existing = field.widget.attrs.get("class", "")
+            field.widget.attrs["class"] = f"{existing} {css}".strip()
+
+    def full_clean(self):
+        super().full_clean()
+        self.mark_errors()
+
+    def mark_errors(self) -> None:
+        for name in getattr(self, "_errors", None) or {}:
+            if name in self.fields:
+                widget = self.fields[name].widget
+                css = _css_class(widget)
+                if css in ("usa-input", "usa-select", "usa-textarea"):
+                    classes = widget.attrs.get("class", "")
+                    if f"{css}--error" not in classes:
+                        widget.attrs["class"] = f"{classes} {css}--error".strip()
+
+
+def add_service_errors(form: forms.BaseForm, exc: ValidationFailed) -> None:
+    """Attach a service's field errors to the form: known fields get field errors, the rest
+    (``__all__``, ``budget``, fields the form does not show) become non-field errors."""
+    for name, messages in exc.errors.items():
+        messages = messages if isinstance(messages, list | tuple) else [messages]
+        for message in messages:
+            if name in form.fields:
+                form.add_error(name, message)
+            else:
+                label = "" if name in ("__all__", "non_field_errors") else f"{name.replace('_', ' ').capitalize()}: "
+                form.add_error(None, f"{label}{message}")
+    if isinstance(form, USWDSFormMixin):
+        form.mark_errors()
+
+
+class ServiceModelForm(USWDSFormMixin, forms.ModelForm):
+    """A ModelForm that parses fields but leaves model validation to the service."""
+
+    def _post_clean(self):
+        # Deliberately no construct_instance/full_clean: the service owns validation.
+        pass
+
+
+class RegisterForm(USWDSFormMixin, forms.Form):
+    """Applicant self-registration. Password rules are enforced by accounts.services.user_create."""
+
+    username = forms.CharField(max_length=150, help_text="Letters, digits and @/./+/-/_ only.")
+    email = forms.EmailField()
+    first_name = forms.CharField(max_length=150, required=False)
+    last_name = forms.CharField(max_length=150, required=False)
+    password = forms.CharField(
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        strip=False,
+        help_text="At least 12 characters; not too common, not entirely numeric, not like your username.",
+    )
+    password_confirm = forms.CharField(
+        label="Confirm password", strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("password") and data.get("password_confirm") and data["password"] != data["password_confirm"]:
+            self.add_error("password_confirm", "The two passwords do not match.")
+        return data
+
+
+class CountryListField(forms.CharField):
+    """Comma-separated ISO 3166-1 alpha-2 codes <-> a list ("CA, au" -> ["CA", "AU"])."""
+
+    def prepare_value(self, value):
+        if isinstance(value, list | tuple):
+            return ", ".join(value)
+        return value
+
+    def to_python(self, value):
+        text = super().to_python(value) or ""
+        return [part.strip().upper() for part in text.replace(";", ",").split(",") if part.strip()]
+
+
+class OrganizationForm(ServiceModelForm):
+    foreign_owner_countries = CountryListField(
+        required=False, label="Foreign owner countries",
+        help_text="Comma-separated two-letter ISO country codes, e.g. CA, AU. Leave empty if none.",
+    )
+
+    class Meta:
+        model = Organization
+        fields = [
+            "legal_name", "uei", "ein", "cage_code", "naics_code", "address_line1", "city", "state",
+            "postal_code", "congressional_district", "foreign_ownership_percent", "foreign_owner_countries",
+        ]
+        help_texts = {
+            "uei": "SAM.gov Unique Entity ID: 12 characters, letters and digits, no I or O, not starting with 0.",
+            "ein": "9 digits, no dash.",
+            "cage_code": "5 letters or digits (optional).",
+            "naics_code": "6 digits.",
+            "congressional_district": "e.g. NV-002, or WY-AL for at-large.",
+            "foreign_ownership_percent": "Share of the organization owned by foreign persons or entities.",
+        }
+
+    def service_fields(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+class MemberAddForm(USWDSFormMixin, forms.Form):
+    username = forms.CharField(max_length=150, help_text="The applicant account to add.")
+    role = forms.ChoiceField(choices=MemberRole.choices, initial=MemberRole.CONTRIBUTOR)

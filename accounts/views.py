@@ -1,0 +1,143 @@
+"""HTML pages for accounts: self-registration, organizations and their members.
+
+Every lookup goes through ``Organization.objects.visible_to`` (404 for organizations the
+user may not see); writes go through accounts.services (403 on NotPermitted).
+"""
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count, OuterRef, Subquery
+from django.shortcuts import get_object_or_404, redirect, render
+
+from applications.models import Application, Project
+from applications.selectors import is_aor
+from dpa_funding.errors import NotPermitted, ValidationFailed
+
+from . import services
+from .choices import MemberRole, Role
+from .forms import MemberAddForm, OrganizationForm, RegisterForm, add_service_errors
+from .models import Membership, Organization
+
+PAGE_SIZE = 25
+
+
+def register(request):
+    """Applicant self-registration; the new user is signed in on success."""
+    if request.user.is_authenticated:
+        return redirect("dashboard")
+    form = RegisterForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            user = services.user_create(
+                username=data["username"], email=data["email"], password=data["password"],
+                first_name=data["first_name"], last_name=data["last_name"], role=Role.APPLICANT,
+            )
+        except ValidationFailed as exc:
+            add_service_errors(form, exc)
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, "Your account is ready. Register your organization to start applying.")
+            return redirect("accounts:organization_list")
+    return render(request, "accounts/register.html", {"form": form})
+
+
+@login_required
+def organization_list(request):
+    """Applicants see their organizations with their role; officers see every organization."""
+    my_role = Membership.objects.filter(organization=OuterRef("pk"), user=request.user).values("role")[:1]
+    member_count = (
+        Membership.objects.filter(organization=OuterRef("pk")).order_by()
+        .values("organization").annotate(n=Count("id")).values("n")
+    )
+    orgs = (
+        Organization.objects.visible_to(request.user)
+        .annotate(my_role=Subquery(my_role), member_count=Subquery(member_count))
+        .order_by("legal_name")
+    )
+    page = Paginator(orgs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "accounts/organization_list.html", {
+        "page_obj": page,
+        "organizations": page.object_list,
+        "can_create": request.user.role == Role.APPLICANT,
+        "member_roles": dict(MemberRole.choices),
+    })
+
+
+@login_required
+def organization_create(request):
+    if request.user.role != Role.APPLICANT:
+        raise PermissionDenied("Only applicant accounts register organizations.")
+    form = OrganizationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            org = services.organization_create(actor=request.user, **form.service_fields())
+        except ValidationFailed as exc:
+            add_service_errors(form, exc)
+        except NotPermitted as exc:
+            raise PermissionDenied(exc.detail) from exc
+        else:
+            messages.success(request, f"{org.legal_name} is registered. You are its authorized representative.")
+            return redirect("accounts:organization_detail", pk=org.pk)
+    return render(request, "accounts/organization_form.html", {"form": form, "organization": None})
+
+
+@login_required
+def organization_detail(request, pk: int):
+    org = get_object_or_404(Organization.objects.visible_to(request.user), pk=pk)
+    memberships = org.memberships.select_related("user").order_by("role", "user__username")
+    user_is_aor = is_aor(request.user, org.pk)
+    return render(request, "accounts/organization_detail.html", {
+        "organization": org,
+        "memberships": memberships,
+        "projects": Project.objects.filter(organization=org).order_by("name"),
+        "applications": Application.objects.filter(organization=org).select_related("opportunity", "project"),
+        "is_aor": user_is_aor,
+        "is_staff_view": request.user.role in (Role.PROGRAM_OFFICER, Role.ADMIN) or request.user.is_superuser,
+    })
+
+
+@login_required
+def organization_edit(request, pk: int):
+    org = get_object_or_404(Organization.objects.visible_to(request.user), pk=pk)
+    if not is_aor(request.user, org.pk):
+        raise PermissionDenied("Only the organization's authorized representative can edit it.")
+    form = OrganizationForm(request.POST or None, instance=org)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.organization_update(actor=request.user, organization=org, **form.service_fields())
+        except ValidationFailed as exc:
+            add_service_errors(form, exc)
+        except NotPermitted as exc:
+            raise PermissionDenied(exc.detail) from exc
+        else:
+            messages.success(request, "Organization details saved.")
+            return redirect("accounts:organization_detail", pk=org.pk)
+    return render(request, "accounts/organization_form.html", {"form": form, "organization": org})
+
+
+@login_required
+def member_add(request, pk: int):
+    org = get_object_or_404(Organization.objects.visible_to(request.user), pk=pk)
+    if not is_aor(request.user, org.pk):
+        raise PermissionDenied("Only the organization's authorized representative can add members.")
+    form = MemberAddForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            membership = services.membership_add(
+                actor=request.user, organization=org,
+                username=form.cleaned_data["username"], role=form.cleaned_data["role"],
+            )
+        except ValidationFailed as exc:
+            add_service_errors(form, exc)
+        except NotPermitted as exc:
+            raise PermissionDenied(exc.detail) from exc
+        else:
+            messages.success(
+                request, f"{membership.user.username} added as {membership.get_role_display().lower()}."
+            )
+            return redirect("accounts:organization_detail", pk=org.pk)
+    return render(request, "accounts/member_add.html", {"form": form, "organization": org})

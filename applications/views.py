@@ -1,0 +1,341 @@
+"""HTML pages for projects, opportunities, applications, documents and the screening queue.
+
+Lookups use the permission-aware querysets (404 for what the user may not see); writes and
+state changes go through applications.services (403 on NotPermitted). The one door for
+state changes, application_transition, is the only way these pages change a status.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from accounts.choices import Role
+from accounts.forms import add_service_errors
+from dpa_funding.errors import (
+    ConditionsUnmet,
+    Conflict,
+    InvalidTransition,
+    NotPermitted,
+    PayloadTooLarge,
+    UnsupportedMediaType,
+    ValidationFailed,
+)
+
+from . import services, workflow
+from .choices import BUDGET_CATEGORIES, EDITABLE_STATUSES, ApplicationStatus
+from .documents import safe_download_name
+from .forms import (
+    QUEUE_STATUSES,
+    ApplicationForm,
+    DocumentUploadForm,
+    ProjectForm,
+    QueueFilterForm,
+    TransitionForm,
+    member_organizations,
+)
+from .models import Application, Document, FundingOpportunity, Project
+from .selectors import is_member, is_staff_reader, transition_history
+
+PAGE_SIZE = 25
+
+
+def _page(request, queryset):
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def _int_or_404(value) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise Http404("Not found.") from None
+
+
+def _require_applicant(user) -> None:
+    if user.role != Role.APPLICANT:
+        raise PermissionDenied("Only applicant accounts do this.")
+
+
+def _safe_next(request, fallback: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next")
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return target
+    return fallback
+
+
+def _open_opportunities():
+    now = timezone.now()
+    return FundingOpportunity.objects.filter(opens_at__lte=now, closes_at__gt=now).order_by("closes_at")
+
+
+# ---------------------------------------------------------------- dashboard, projects, opportunities
+
+
+@login_required
+def application_list(request):
+    """Applicant dashboard: their organizations' applications and the opportunities open now."""
+    apps = Application.objects.visible_to(request.user).with_list_related().order_by("-created_at", "-id")
+    page = _page(request, apps)
+    return render(request, "applications/dashboard.html", {
+        "page_obj": page, "applications": page.object_list,
+        "open_opportunities": _open_opportunities(),
+        "can_apply": request.user.role == Role.APPLICANT,
+    })
+
+
+@login_required
+def project_list(request):
+    projects = (Project.objects.visible_to(request.user).select_related("organization")
+                .prefetch_related("minerals").order_by("organization__legal_name", "name"))
+    page = _page(request, projects)
+    return render(request, "applications/project_list.html", {
+        "page_obj": page, "projects": page.object_list,
+        "can_create": request.user.role == Role.APPLICANT,
+    })
+
+
+@login_required
+def project_create(request):
+    _require_applicant(request.user)
+    if not member_organizations(request.user).exists():
+        messages.info(request, "Register your organization before adding a project.")
+        return redirect("accounts:organization_create")
+    initial = {"organization": request.GET.get("organization")} if request.GET.get("organization") else {}
+    form = ProjectForm(request.POST or None, user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            project = services.project_create(
+                actor=request.user, organization=form.cleaned_data["organization"], **form.service_fields()
+            )
+        except ValidationFailed as exc:
+            add_service_errors(form, exc)
+        except NotPermitted as exc:
+            raise PermissionDenied(exc.detail) from exc
+        else:
+            messages.success(request, f"Project “{project.name}” created.")
+            return redirect("applications:project_list")
+    return render(request, "applications/project_form.html", {"form": form, "project": None})
+
+
+@login_required
+def project_edit(request, pk: int):
+    project = get_object_or_404(Project.objects.visible_to(request.user).select_related("organization"), pk=pk)
+    if not is_member(request.user, project.organization_id):
+        raise PermissionDenied("Only members of the organization can edit its projects.")
+    form = ProjectForm(request.POST or None, instance=project, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.project_update(actor=request.user, project=project, **form.service_fields())
+        except ValidationFailed as exc:
+            add_service_errors(form, exc)
+        except NotPermitted as exc:
+            raise PermissionDenied(exc.detail) from exc
+        else:
+            messages.success(request, "Project saved.")
+            return redirect("applications:project_list")
+    return render(request, "applications/project_form.html", {"form": form, "project": project})
+
+
+@login_required
+def opportunity_list(request):
+    # Solicitations are public notices: every signed-in user may read them.
+    page = _page(request, FundingOpportunity.objects.order_by("-opens_at", "number"))
+    return render(request, "applications/opportunity_list.html", {
+        "page_obj": page, "opportunities": page.object_list, "now": timezone.now(),
+        "can_apply": request.user.role == Role.APPLICANT,
+    })
+
+
+@login_required
+def opportunity_detail(request, pk: int):
+    opp = get_object_or_404(FundingOpportunity.objects.prefetch_related("rubric", "eligible_minerals"), pk=pk)
+    return render(request, "applications/opportunity_detail.html", {
+        "opportunity": opp, "is_open": opp.is_open(),
+        "can_apply": request.user.role == Role.APPLICANT,
+    })
+
+
+# ---------------------------------------------------------------- applications
+
+
+@login_required
+def application_create(request):
+    """Start a draft for ``?opportunity=ID`` on behalf of one of the user's organizations."""
+    if not request.GET.get("opportunity"):
+        messages.info(request, "Choose a funding opportunity to apply to.")
+        return redirect("applications:opportunity_list")
+    opp = get_object_or_404(FundingOpportunity, pk=_int_or_404(request.GET.get("opportunity")))
+    _require_applicant(request.user)
+    if not member_organizations(request.user).exists():
+        messages.info(request, "Register your organization before applying.")
+        return redirect("accounts:organization_create")
+    if not opp.is_open():
+        messages.error(request, "This funding opportunity is not open for applications.")
+        return redirect("applications:opportunity_detail", pk=opp.pk)
+    form = ApplicationForm(request.POST or None, user=request.user, opportunity=opp)
+    if request.method == "POST" and form.is_valid():
+        try:
+            app = services.application_create(
+                actor=request.user, opportunity=opp, organization=form.cleaned_data["organization"],
+                budget=form.budget(), **form.service_fields(),
+            )
+        except ValidationFailed as exc:
+            add_service_errors(form, exc)
+        except NotPermitted as exc:
+            raise PermissionDenied(exc.detail) from exc
+        else:
+            messages.success(request, "Draft saved. Upload the required documents, then submit.")
+            return redirect("applications:detail", pk=app.pk)
+    return render(request, "applications/application_form.html", {
+        "form": form, "opportunity": opp, "application": None, "totals": form.budget_totals(),
+    })
+
+
+@login_required
+def application_edit(request, pk: int):
+    app = get_object_or_404(Application.objects.visible_to(request.user).with_list_related(), pk=pk)
+    if not is_member(request.user, app.organization_id):
+        raise PermissionDenied("Only members of the organization can edit its applications.")
+    if app.status not in EDITABLE_STATUSES:
+        messages.error(request, "The application can be edited only as a draft or when a revision is requested.")
+        return redirect("applications:detail", pk=app.pk)
+    form = ApplicationForm(request.POST or None, instance=app, user=request.user, opportunity=app.opportunity)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.application_update(actor=request.user, application=app, budget=form.budget(),
+                                        **form.service_fields())
+        except ValidationFailed as exc:
+            add_service_errors(form, exc)
+        except NotPermitted as exc:
+            raise PermissionDenied(exc.detail) from exc
+        except InvalidTransition as exc:
+            messages.error(request, exc.detail)
+            return redirect("applications:detail", pk=app.pk)
+        else:
+            messages.success(request, "Application saved.")
+            return redirect("applications:detail", pk=app.pk)
+    return render(request, "applications/application_form.html", {
+        "form": form, "opportunity": app.opportunity, "application": app, "totals": form.budget_totals(),
+    })
+
+
+def _render_detail(request, app: Application, *, unmet=(), failed: tuple[str, TransitionForm] | None = None,
+                   status: int = 200):
+    actions = []
+    for spec in services.available_transitions(app, request.user):
+        form = failed[1] if failed and failed[0] == spec.name else TransitionForm(
+            initial={"expected_status": app.status}, auto_id=f"id_{spec.name}_%s")
+        actions.append({"spec": spec, "form": form, "needs_due": "response_due_at" in spec.fields})
+    member = is_member(request.user, app.organization_id)
+    return render(request, "applications/application_detail.html", {
+        "application": app,
+        "budget_rows": [(label, getattr(app, f"budget_{name}")) for name, label in BUDGET_CATEGORIES],
+        "documents": app.documents.select_related("uploaded_by"),
+        "history": transition_history(app, request.user),
+        "actions": actions,
+        "unmet": list(unmet),
+        "can_edit": member and app.status in EDITABLE_STATUSES,
+        "is_staff_view": is_staff_reader(request.user),
+    }, status=status)
+
+
+@login_required
+def application_detail(request, pk: int):
+    app = get_object_or_404(Application.objects.visible_to(request.user).with_list_related(), pk=pk)
+    return _render_detail(request, app)
+
+
+@login_required
+def document_upload(request, pk: int):
+    app = get_object_or_404(Application.objects.visible_to(request.user).with_list_related(), pk=pk)
+    if not is_member(request.user, app.organization_id):
+        raise PermissionDenied("Only members of the organization can upload documents.")
+    if app.status not in EDITABLE_STATUSES:
+        messages.error(request, "Documents can be added only to a draft or an application under revision.")
+        return redirect("applications:detail", pk=app.pk)
+    form = DocumentUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            doc = services.document_upload(actor=request.user, application=app,
+                                           kind=form.cleaned_data["kind"], uploaded=form.cleaned_data["file"])
+        except ValidationFailed as exc:
+            add_service_errors(form, exc)
+        except (PayloadTooLarge, UnsupportedMediaType) as exc:
+            form.add_error("file", exc.detail)
+            form.mark_errors()
+        except NotPermitted as exc:
+            raise PermissionDenied(exc.detail) from exc
+        except InvalidTransition as exc:
+            messages.error(request, exc.detail)
+            return redirect("applications:detail", pk=app.pk)
+        else:
+            messages.success(request, f"Uploaded {doc.original_name}.")
+            return redirect("applications:detail", pk=app.pk)
+    return render(request, "applications/document_upload.html", {"form": form, "application": app})
+
+
+@login_required
+def document_download(request, pk: int):
+    doc = get_object_or_404(
+        Document.objects.filter(application__in=Application.objects.visible_to(request.user)), pk=pk
+    )
+    return FileResponse(doc.file.open("rb"), as_attachment=True,
+                        filename=safe_download_name(doc.original_name), content_type=doc.content_type)
+
+
+@login_required
+@require_POST
+def application_transition(request, pk: int, name: str):
+    """Fire one workflow transition from a POST button; guards failures re-render the page."""
+    app = get_object_or_404(Application.objects.visible_to(request.user).with_list_related(), pk=pk)
+    spec = workflow.get(name)
+    if spec is None:
+        raise Http404("No such action.")
+    detail_url = reverse("applications:detail", args=[app.pk])
+    form = TransitionForm(request.POST, auto_id=f"id_{name}_%s")
+    if not form.is_valid():
+        return _render_detail(request, app, failed=(name, form), status=400)
+    try:
+        services.application_transition(
+            application_id=app.pk, name=name, actor=request.user, data=form.service_data(),
+            expected_status=form.cleaned_data.get("expected_status") or None,
+        )
+    except ConditionsUnmet as exc:
+        return _render_detail(request, app, unmet=exc.unmet, failed=(name, form))
+    except NotPermitted as exc:
+        raise PermissionDenied(exc.detail) from exc
+    except (InvalidTransition, Conflict) as exc:
+        messages.error(request, exc.detail)
+        return redirect(_safe_next(request, detail_url))
+    messages.success(request, f"{spec.label}: done.")
+    return redirect(_safe_next(request, detail_url))
+
+
+# ---------------------------------------------------------------- officer screening queue
+
+
+@login_required
+def officer_queue(request):
+    """Applications awaiting screening or revision, oldest submission first."""
+    if not is_staff_reader(request.user):
+        raise PermissionDenied("The screening queue is for program officers.")
+    form = QueueFilterForm(request.GET or None)
+    apps = (Application.objects.visible_to(request.user).filter(status__in=QUEUE_STATUSES)
+            .with_list_related().order_by("submitted_at", "id"))
+    if form.is_valid():
+        if form.cleaned_data.get("opportunity"):
+            apps = apps.filter(opportunity=form.cleaned_data["opportunity"])
+        if form.cleaned_data.get("status"):
+            apps = apps.filter(status=form.cleaned_data["status"])
+    page = _page(request, apps)
+    return render(request, "applications/officer_queue.html", {
+        "form": form, "page_obj": page, "applications": page.object_list,
+        "submitted": ApplicationStatus.SUBMITTED, "screening": ApplicationStatus.SCREENING,
+        "can_act": request.user.role == Role.PROGRAM_OFFICER,
+    })
