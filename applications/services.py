@@ -201,7 +201,9 @@ def application_update(*, actor, application: Application, budget: dict | None =
             raise ValidationFailed({name: ["This field cannot be changed."]})
         setattr(app, name, value)
     _apply_budget(app, budget)
-    _full_clean(app, exclude=["status"])
+    # created_by is nullable (rows imported or made by the system have none); it is not
+    # something an edit can fix, so it is not validated here.
+    _full_clean(app, exclude=["status", "created_by"])
     app.save()
     return app
 

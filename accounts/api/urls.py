@@ -1,3 +1,16 @@
 """REST API v1 routes for accounts."""
 
-urlpatterns: list = []
+from django.urls import path
+from rest_framework.routers import SimpleRouter
+
+from . import views
+
+router = SimpleRouter()
+router.register("organizations", views.OrganizationViewSet, basename="api-organization")
+
+urlpatterns = [
+    path("auth/token/", views.TokenView.as_view(), name="api-token"),
+    path("auth/register/", views.RegisterView.as_view(), name="api-register"),
+    path("auth/me/", views.MeView.as_view(), name="api-me"),
+    *router.urls,
+]

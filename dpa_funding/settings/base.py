@@ -144,7 +144,13 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {},
+    "ENUM_NAME_OVERRIDES": {
+        "UserRoleEnum": "accounts.choices.Role",
+        "MemberRoleEnum": "accounts.choices.MemberRole",
+        "InstrumentEnum": "applications.choices.Instrument",
+        "ApplicationStatusEnum": "applications.choices.ApplicationStatus",
+        "DocumentKindEnum": "applications.choices.DocumentKind",
+    },
 }
 
 # Celery. Without a broker URL a real worker runs over the filesystem transport (no server).
@@ -167,13 +173,46 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE = {}  # filled by the notifications app's settings below
 REMINDER_SWEEP_SECONDS = env.int("REMINDER_SWEEP_SECONDS", default=300)
+CELERY_BEAT_SCHEDULE = {
+    # Deadline reminders (notifications/reminders.py); overlapping runs are safe.
+    "notifications-sweep-reminders": {
+        "task": "notifications.tasks.sweep_reminders",
+        "schedule": REMINDER_SWEEP_SECONDS,
+        "options": {"expires": REMINDER_SWEEP_SECONDS},
+    },
+}
 
 # Review: flag applications whose review scores spread more than this (0-100 points).
 REVIEW_SPREAD_THRESHOLD = env.float("REVIEW_SPREAD_THRESHOLD", default=20.0)
 # Reminder offsets before each deadline, in hours (default 7 days and 1 day).
 REMINDER_OFFSETS_HOURS = env.list("REMINDER_OFFSETS_HOURS", cast=int, default=[168, 24])
+# A reminder's window stays open this long after its offset (and after the deadline for the
+# overdue notice); a window missed entirely is not sent late. Deadlines are shown in this zone.
+NOTIFICATION_REMINDER_GRACE_HOURS = env.int("NOTIFICATION_REMINDER_GRACE_HOURS", default=24)
+NOTIFICATION_DEADLINE_TIME_ZONE = env("NOTIFICATION_DEADLINE_TIME_ZONE", default="America/New_York")
+# Awards: days the recipient's AOR has to accept an award after it is issued.
+AWARD_ACCEPTANCE_DAYS = env.int("AWARD_ACCEPTANCE_DAYS", default=30)
+
+# Award letters (awards.letters, awards.tasks). Retries back off 5, 10, 20, 40, 80 s (with
+# jitter, capped at LETTER_RETRY_BACKOFF_MAX): far below the broker visibility timeout,
+# past which Redis would redeliver a waiting retry and run it twice.
+LETTER_STYLESHEET = BASE_DIR / "templates" / "letters" / "letter.css"
+LETTER_PDF_VARIANT = env("LETTER_PDF_VARIANT", default="pdf/ua-1")
+LETTER_OFFICE_NAME = env("LETTER_OFFICE_NAME", default="DPA Title III Program Office")
+LETTER_OFFICE_ADDRESS = env.list(
+    "LETTER_OFFICE_ADDRESS",
+    default=["Office of the Assistant Secretary of Defense for Industrial Base Policy",
+             "3330 Defense Pentagon", "Washington, DC 20301-3330"],
+)
+LETTER_MAX_RETRIES = env.int("LETTER_MAX_RETRIES", default=5)
+LETTER_RETRY_BACKOFF = env.int("LETTER_RETRY_BACKOFF", default=5)
+LETTER_RETRY_BACKOFF_MAX = env.int("LETTER_RETRY_BACKOFF_MAX", default=600)
+# Letters render on the default queue unless LETTER_QUEUE names another (then run a
+# worker with -Q celery,<name>).
+CELERY_TASK_ROUTES = {
+    "awards.tasks.generate_award_letter": {"queue": env("LETTER_QUEUE", default="celery")},
+}
 
 LOGGING = {
     "version": 1,

@@ -1,0 +1,97 @@
+"""Serializers for the accounts API. Validation of identifiers lives in the model
+validators and runs in the services, so field errors have one source."""
+
+from rest_framework import serializers
+
+from accounts.choices import MemberRole
+from accounts.models import Membership, Organization, User
+from dpa_funding.api.permissions import is_officer
+
+
+class TokenRequestSerializer(serializers.Serializer):
+    username = serializers.CharField()
+    password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
+
+
+class TokenSerializer(serializers.Serializer):
+    token = serializers.CharField(read_only=True)
+
+
+class RegisterSerializer(serializers.Serializer):
+    username = serializers.CharField(max_length=150)
+    email = serializers.EmailField()
+    password = serializers.CharField(write_only=True, style={"input_type": "password"},
+                                     trim_whitespace=False)
+
+
+class UserSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = User
+        fields = ["id", "username", "email", "role"]
+        read_only_fields = fields
+
+
+class MyOrganizationSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    legal_name = serializers.CharField()
+    member_role = serializers.ChoiceField(choices=MemberRole.choices)
+
+
+class MeSerializer(UserSerializer):
+    organizations = MyOrganizationSerializer(many=True, read_only=True)
+
+    class Meta(UserSerializer.Meta):
+        fields = [*UserSerializer.Meta.fields, "organizations"]
+        read_only_fields = fields
+
+
+ORGANIZATION_FIELDS = [
+    "legal_name", "uei", "ein", "cage_code", "naics_code", "address_line1", "city", "state",
+    "postal_code", "congressional_district", "foreign_ownership_percent", "foreign_owner_countries",
+]
+# Format and uniqueness rules run in accounts.services (after normalizing case), which reports
+# them as field errors; repeating them here would reject "nv-002" before it is normalized.
+_NO_FIELD_VALIDATORS = {name: {"validators": []} for name in ORGANIZATION_FIELDS}
+
+
+class OrganizationSerializer(serializers.ModelSerializer):
+    """An applicant organization. ``foreign_entity_of_concern`` is shown to federal staff only."""
+
+    foreign_owner_countries = serializers.ListField(
+        child=serializers.CharField(max_length=2, min_length=2), required=False,
+        help_text="ISO 3166-1 alpha-2 codes, e.g. ['CA', 'AU'].",
+    )
+    foreign_entity_of_concern = serializers.BooleanField(
+        read_only=True, required=False,
+        help_text="Derived (42 U.S.C. 18741); present only for program officers and administrators.",
+    )
+    state = serializers.CharField(max_length=2, help_text="USPS code, e.g. 'NV'.")
+
+    class Meta:
+        model = Organization
+        fields = ["id", *ORGANIZATION_FIELDS, "foreign_entity_of_concern", "created_at", "updated_at"]
+        read_only_fields = ["id", "created_at", "updated_at"]
+        extra_kwargs = _NO_FIELD_VALIDATORS
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        request = self.context.get("request")
+        if not (request and is_officer(request.user)):
+            data.pop("foreign_entity_of_concern", None)
+        return data
+
+
+class MemberAddSerializer(serializers.Serializer):
+    username = serializers.CharField()
+    role = serializers.ChoiceField(choices=MemberRole.choices, default=MemberRole.CONTRIBUTOR)
+
+
+class MembershipSerializer(serializers.ModelSerializer):
+    user = serializers.IntegerField(source="user_id", read_only=True)
+    username = serializers.CharField(source="user.username", read_only=True)
+
+    class Meta:
+        model = Membership
+        fields = ["id", "organization", "user", "username", "role", "created_at"]
+        read_only_fields = fields
+

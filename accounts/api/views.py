@@ -1,0 +1,109 @@
+"""REST API v1: authentication, the current user, organizations and their members."""
+
+from django.contrib.auth import authenticate
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import mixins, status, viewsets
+from rest_framework.authtoken.models import Token
+from rest_framework.decorators import action
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts import services
+from accounts.models import Organization
+from accounts.selectors import user_organizations
+from dpa_funding.api.schema import errors, public_errors
+from dpa_funding.errors import ValidationFailed
+
+from .serializers import (
+    MemberAddSerializer,
+    MembershipSerializer,
+    MeSerializer,
+    OrganizationSerializer,
+    RegisterSerializer,
+    TokenRequestSerializer,
+    TokenSerializer,
+    UserSerializer,
+)
+
+
+class TokenView(APIView):
+    """Exchange a username and password for an API token (``Authorization: Token <key>``)."""
+
+    authentication_classes: list = []  # credentials are in the body; no session/CSRF involved
+    permission_classes = [AllowAny]
+
+    @extend_schema(operation_id="auth_token", tags=["auth"], request=TokenRequestSerializer,
+                   responses={200: TokenSerializer, **public_errors(400, 429)}, auth=[])
+    def post(self, request):
+        body = TokenRequestSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        user = authenticate(request, **body.validated_data)
+        if user is None or not user.is_active:
+            raise ValidationFailed({"non_field_errors": ["Unable to log in with these credentials."]},
+                                   "Unable to log in with these credentials.")
+        token, _ = Token.objects.get_or_create(user=user)
+        return Response({"token": token.key})
+
+
+class RegisterView(APIView):
+    """Self-registration: creates an applicant account (password validators apply)."""
+
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(operation_id="auth_register", tags=["auth"], request=RegisterSerializer,
+                   responses={201: UserSerializer, **public_errors(400, 429)}, auth=[])
+    def post(self, request):
+        body = RegisterSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        user = services.user_create(**body.validated_data)
+        return Response(UserSerializer(user).data, status=status.HTTP_201_CREATED)
+
+
+class MeView(APIView):
+    """The signed-in user with their organizations and role in each."""
+
+    @extend_schema(operation_id="auth_me", tags=["auth"], responses={200: MeSerializer, **errors()})
+    def get(self, request):
+        user = request.user
+        return Response({**UserSerializer(user).data, "organizations": user_organizations(user)})
+
+
+@extend_schema_view(
+    list=extend_schema(responses={200: OrganizationSerializer(many=True), **errors()}),
+    retrieve=extend_schema(responses={200: OrganizationSerializer, **errors(404)}),
+    create=extend_schema(responses={201: OrganizationSerializer, **errors(400, 403)}),
+    partial_update=extend_schema(responses={200: OrganizationSerializer, **errors(400, 403, 404)}),
+)
+class OrganizationViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                          mixins.UpdateModelMixin, viewsets.GenericViewSet):
+    """Applicant organizations: members see theirs, officers see all; the AOR edits."""
+
+    serializer_class = OrganizationSerializer
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Organization.objects.none()
+        return Organization.objects.visible_to(self.request.user).order_by("legal_name", "id")
+
+    def perform_create(self, serializer):
+        serializer.instance = services.organization_create(actor=self.request.user, **serializer.validated_data)
+
+    def perform_update(self, serializer):
+        serializer.instance = services.organization_update(
+            actor=self.request.user, organization=serializer.instance, **serializer.validated_data
+        )
+
+    @extend_schema(request=MemberAddSerializer,
+                   responses={201: MembershipSerializer, **errors(400, 403, 404)})
+    @action(detail=True, methods=["post"], serializer_class=MemberAddSerializer)
+    def members(self, request, pk=None):
+        """The organization's authorized representative adds an applicant user."""
+        organization = self.get_object()
+        body = MemberAddSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        membership = services.membership_add(actor=request.user, organization=organization,
+                                             **body.validated_data)
+        return Response(MembershipSerializer(membership).data, status=status.HTTP_201_CREATED)

@@ -1,0 +1,24 @@
+"""Filters for the application list (api.md: status, opportunity, organization, instrument,
+mineral, state)."""
+
+import django_filters
+
+from accounts.choices import USState
+from applications.choices import ApplicationStatus, Instrument
+from applications.models import Application
+
+
+class ApplicationFilter(django_filters.FilterSet):
+    status = django_filters.MultipleChoiceFilter(choices=ApplicationStatus.choices,
+                                                 help_text="Repeat to match any of several.")
+    opportunity = django_filters.NumberFilter(field_name="opportunity_id")
+    organization = django_filters.NumberFilter(field_name="organization_id")
+    instrument = django_filters.ChoiceFilter(choices=Instrument.choices)
+    mineral = django_filters.NumberFilter(field_name="project__minerals", distinct=True,
+                                          help_text="Mineral id among the project's minerals.")
+    state = django_filters.ChoiceFilter(field_name="project__state", choices=USState.choices,
+                                        help_text="The project's state (USPS code).")
+
+    class Meta:
+        model = Application
+        fields = ["status", "opportunity", "organization", "instrument", "mineral", "state"]

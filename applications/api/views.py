@@ -1,0 +1,265 @@
+"""REST API v1: minerals, projects, opportunities, applications, their workflow, history and
+documents. Views only translate HTTP to service calls; visibility comes from ``visible_to``
+(404 for what a user may not see) and permissions from the services (403)."""
+
+from django.conf import settings
+from django.http import FileResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.generics import get_object_or_404
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from applications import services, workflow
+from applications.documents import safe_download_name
+from applications.models import Application, Document, FundingOpportunity, Mineral, Project
+from applications.selectors import transition_history
+from dpa_funding.api.idempotency import IDEMPOTENCY_KEY, idempotent
+from dpa_funding.api.schema import errors
+from dpa_funding.errors import NotFound, PayloadTooLarge
+
+from .filters import ApplicationFilter
+from .serializers import (
+    ApplicationListSerializer,
+    ApplicationSerializer,
+    DocumentSerializer,
+    DocumentUploadSerializer,
+    HistoryEntrySerializer,
+    MineralSerializer,
+    OpportunitySerializer,
+    ProjectSerializer,
+    TransitionRequestSerializer,
+    TransitionSerializer,
+)
+
+# Multipart framing around the file; bodies larger than the limit plus this are refused
+# before they are parsed, so a huge upload is not spooled to disk first.
+MULTIPART_OVERHEAD = 64 * 1024
+
+_CRUD_METHODS = ["get", "post", "patch", "head", "options"]
+
+
+def _fake(view) -> bool:
+    return getattr(view, "swagger_fake_view", False)
+
+
+@extend_schema_view(
+    list=extend_schema(responses={200: MineralSerializer(many=True), **errors()}),
+    retrieve=extend_schema(responses={200: MineralSerializer, **errors(404)}),
+)
+class MineralViewSet(viewsets.ReadOnlyModelViewSet):
+    """The critical-minerals reference list."""
+
+    queryset = Mineral.objects.order_by("name", "id")
+    serializer_class = MineralSerializer
+
+
+@extend_schema_view(
+    list=extend_schema(responses={200: ProjectSerializer(many=True), **errors()}),
+    retrieve=extend_schema(responses={200: ProjectSerializer, **errors(404)}),
+    create=extend_schema(responses={201: ProjectSerializer, **errors(400, 403)}),
+    partial_update=extend_schema(responses={200: ProjectSerializer, **errors(400, 403, 404)}),
+)
+class ProjectViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                     mixins.UpdateModelMixin, viewsets.GenericViewSet):
+    """Projects (facilities) of the user's organizations; officers read all."""
+
+    serializer_class = ProjectSerializer
+    http_method_names = _CRUD_METHODS
+
+    def get_queryset(self):
+        if _fake(self):
+            return Project.objects.none()
+        return Project.objects.visible_to(self.request.user).prefetch_related("minerals").order_by("name", "id")
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        serializer.instance = services.project_create(
+            actor=self.request.user, organization=data.pop("organization"),
+            minerals=data.pop("minerals", []), **data,
+        )
+
+    def perform_update(self, serializer):
+        data = dict(serializer.validated_data)
+        serializer.instance = services.project_update(
+            actor=self.request.user, project=serializer.instance, minerals=data.pop("minerals", None), **data,
+        )
+
+
+@extend_schema_view(
+    list=extend_schema(responses={200: OpportunitySerializer(many=True), **errors()}),
+    retrieve=extend_schema(responses={200: OpportunitySerializer, **errors(404)}),
+    create=extend_schema(responses={201: OpportunitySerializer, **errors(400, 403)}),
+    partial_update=extend_schema(responses={200: OpportunitySerializer, **errors(400, 403, 404)}),
+)
+class OpportunityViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                         mixins.UpdateModelMixin, viewsets.GenericViewSet):
+    """Funding opportunities: anyone signed in reads them; program officers write them."""
+
+    serializer_class = OpportunitySerializer
+    http_method_names = _CRUD_METHODS
+    queryset = FundingOpportunity.objects.prefetch_related("rubric", "eligible_minerals").order_by("-opens_at", "id")
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        serializer.instance = services.opportunity_create(
+            actor=self.request.user, rubric=data.pop("rubric"),
+            eligible_minerals=data.pop("eligible_minerals", []), **data,
+        )
+
+    def perform_update(self, serializer):
+        data = dict(serializer.validated_data)
+        serializer.instance = services.opportunity_update(
+            actor=self.request.user, opportunity=serializer.instance, rubric=data.pop("rubric", None),
+            eligible_minerals=data.pop("eligible_minerals", None), **data,
+        )
+
+    def get_serializer(self, *args, **kwargs):
+        # Re-read after writes so prefetched rubric and minerals are current.
+        instance = args[0] if args else None
+        if isinstance(instance, FundingOpportunity) and kwargs.get("data") is None:
+            instance = self.queryset.get(pk=instance.pk)
+            args = (instance, *args[1:])
+        return super().get_serializer(*args, **kwargs)
+
+
+_APPLICATION_ID = OpenApiParameter("id", int, OpenApiParameter.PATH)
+_TRANSITION_NAME = OpenApiParameter("name", str, OpenApiParameter.PATH, enum=list(workflow.TRANSITIONS))
+
+
+@extend_schema_view(
+    list=extend_schema(responses={200: ApplicationListSerializer(many=True), **errors(400)}),
+    retrieve=extend_schema(responses={200: ApplicationSerializer, **errors(404)}),
+    create=extend_schema(parameters=[IDEMPOTENCY_KEY],
+                         responses={201: ApplicationSerializer, **errors(400, 403, 422)}),
+    partial_update=extend_schema(responses={200: ApplicationSerializer, **errors(400, 403, 404, 409)}),
+)
+class ApplicationViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                         mixins.UpdateModelMixin, viewsets.GenericViewSet):
+    """Funding applications, their workflow transitions, history and documents."""
+
+    http_method_names = _CRUD_METHODS
+    filterset_class = ApplicationFilter
+    ordering_fields = ["created_at", "submitted_at", "federal_amount_requested"]
+    ordering = ["-created_at", "-id"]
+
+    def get_queryset(self):
+        if _fake(self):
+            return Application.objects.none()
+        return Application.objects.visible_to(self.request.user).with_list_related()
+
+    def get_serializer_class(self):
+        return ApplicationListSerializer if self.action == "list" else ApplicationSerializer
+
+    @idempotent
+    def create(self, request, *args, **kwargs):
+        return super().create(request, *args, **kwargs)
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        serializer.instance = services.application_create(
+            actor=self.request.user, opportunity=data.pop("opportunity"),
+            organization=data.pop("organization"), budget=_budget(data), **data,
+        )
+
+    def perform_update(self, serializer):
+        data = dict(serializer.validated_data)
+        serializer.instance = services.application_update(
+            actor=self.request.user, application=serializer.instance, budget=_budget(data), **data,
+        )
+
+    @extend_schema(parameters=[_APPLICATION_ID], responses={200: TransitionSerializer(many=True), **errors(404)})
+    @action(detail=True, methods=["get"], url_path="transitions", filter_backends=[], pagination_class=None)
+    def transitions(self, request, pk=None):
+        """Transitions the requesting user may fire now (guards are checked when fired)."""
+        app = self.get_object()
+        specs = services.available_transitions(app, request.user)
+        return Response([{"name": s.name, "label": s.label, "target": s.target} for s in specs])
+
+    @extend_schema(
+        operation_id="applications_transition",
+        parameters=[_APPLICATION_ID, _TRANSITION_NAME, IDEMPOTENCY_KEY],
+        request=TransitionRequestSerializer,
+        responses={200: ApplicationSerializer, **errors(400, 403, 404, 409, 422)},
+    )
+    @action(detail=True, methods=["post"], url_path=r"transitions/(?P<name>[^/.]+)", filter_backends=[])
+    @idempotent
+    def fire_transition(self, request, pk=None, name=None):
+        """Fire a workflow transition; 400 lists every unmet condition."""
+        app = self.get_object()
+        if workflow.get(name) is None:
+            raise NotFound(f"There is no transition named '{name}'.")
+        body = TransitionRequestSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = dict(body.validated_data)
+        expected = data.pop("expected_status", None)
+        if data.get("response_due_at") is None:
+            data.pop("response_due_at", None)
+        app = services.application_transition(application_id=app.pk, name=name, actor=request.user,
+                                               data=data, expected_status=expected)
+        return Response(ApplicationSerializer(app, context=self.get_serializer_context()).data)
+
+    @extend_schema(parameters=[_APPLICATION_ID], responses={200: HistoryEntrySerializer(many=True), **errors(404)})
+    @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
+    def history(self, request, pk=None):
+        """The application's state changes, oldest first (internal comments only for staff)."""
+        app = self.get_object()
+        return Response(HistoryEntrySerializer(transition_history(app, request.user), many=True).data)
+
+    @extend_schema(methods=["GET"], parameters=[_APPLICATION_ID],
+                   responses={200: DocumentSerializer(many=True), **errors(404)})
+    @extend_schema(methods=["POST"], parameters=[_APPLICATION_ID],
+                   request={"multipart/form-data": DocumentUploadSerializer},
+                   responses={201: DocumentSerializer, **errors(400, 403, 404, 409, 413, 415)})
+    @action(detail=True, methods=["get", "post"], filter_backends=[], pagination_class=None,
+            parser_classes=[MultiPartParser, FormParser])
+    def documents(self, request, pk=None):
+        """List the application's documents, or upload one (members, while editable)."""
+        app = self.get_object()
+        if request.method == "GET":
+            docs = app.documents.select_related("uploaded_by")
+            return Response(DocumentSerializer(docs, many=True).data)
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > settings.DOCUMENT_MAX_BYTES + MULTIPART_OVERHEAD:
+            raise PayloadTooLarge(f"The file is larger than the {settings.DOCUMENT_MAX_BYTES / 2**20:g} MB limit.")
+        body = DocumentUploadSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        doc = services.document_upload(actor=request.user, application=app, kind=body.validated_data["kind"],
+                                       uploaded=body.validated_data["file"])
+        return Response(DocumentSerializer(doc).data, status=status.HTTP_201_CREATED)
+
+
+def _budget(data: dict) -> dict | None:
+    """Pop the flattened ``budget_<class>`` values into the service's ``budget`` dict."""
+    budget = {key.removeprefix("budget_"): data.pop(key) for key in list(data) if key.startswith("budget_")}
+    return budget or None
+
+
+class DocumentDownloadView(APIView):
+    """Stream a document to anyone who may see its application, always as an attachment."""
+
+    @extend_schema(
+        operation_id="documents_download", tags=["documents"],
+        responses={(200, "application/octet-stream"): OpenApiResponse(
+            response=OpenApiTypes.BINARY, description="The file, with the stored content type."),
+            **errors(404)},
+    )
+    def get(self, request, pk: int):
+        doc = get_object_or_404(
+            Document.objects.filter(application__in=Application.objects.visible_to(request.user)), pk=pk
+        )
+        response = FileResponse(doc.file.open("rb"), as_attachment=True,
+                                filename=safe_download_name(doc.original_name), content_type=doc.content_type)
+        response["X-Content-Type-Options"] = "nosniff"
+        return response

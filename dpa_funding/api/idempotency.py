@@ -1,0 +1,121 @@
+"""Idempotency-Key support for unsafe API calls (api.md, "Idempotency").
+
+Decorate a DRF view method (``post`` of an APIView or a ViewSet action)::
+
+    @idempotent
+    def post(self, request, *args, **kwargs): ...
+
+and add ``IDEMPOTENCY_KEY`` to the operation's ``extend_schema(parameters=[...])``.
+
+Rules: the same key from the same user on the same method and path (the *scope*) with the
+same body within 24 hours returns the first response (status and body) without doing the
+work again; the same key with a different body is refused with 422
+``idempotency_key_reused``. 2xx and 4xx responses are recorded; 5xx and unhandled errors are
+not, so the client may retry them.
+
+Concurrency: the record is inserted before the work runs, in the same transaction as the
+work. A simultaneous duplicate blocks on the unique index until the first request commits,
+then sees the committed record and replays it; if the first rolls back, the duplicate
+does the work itself. Nothing ever runs twice.
+"""
+
+import hashlib
+import json
+from datetime import timedelta
+from functools import wraps
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiParameter
+from rest_framework.response import Response
+
+from applications.models import IdempotencyRecord
+
+HEADER = "Idempotency-Key"
+TTL = timedelta(hours=24)
+MAX_KEY_LENGTH = 255
+
+IDEMPOTENCY_KEY = OpenApiParameter(
+    HEADER, str, OpenApiParameter.HEADER, required=False,
+    description="Any unique string (e.g. a UUID). Retrying with the same key and body within "
+                "24 hours returns the first response without repeating the action; the same "
+                "key with a different body returns 422.",
+)
+
+
+def _error(status: int, detail: str, code: str) -> Response:
+    return Response({"detail": detail, "code": code}, status=status)
+
+
+def request_fingerprint(request) -> str:
+    """sha256 of the parsed body, independent of key order and formatting."""
+    data = request.data
+    if hasattr(data, "lists"):  # QueryDict (form or multipart): keep repeated keys
+        data = {key: values for key, values in data.lists()}
+    canonical = json.dumps(data, sort_keys=True, separators=(",", ":"), cls=DjangoJSONEncoder, default=str)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _replay(record: IdempotencyRecord) -> Response:
+    response = Response(record.response_body, status=record.response_status)
+    response["Idempotent-Replayed"] = "true"
+    return response
+
+
+def idempotent(view_method):
+    """Honour the Idempotency-Key header on a DRF view method (see the module docstring)."""
+
+    @wraps(view_method)
+    def wrapper(view, request, *args, **kwargs):
+        key = request.headers.get(HEADER)
+        if key is None or not request.user.is_authenticated:
+            return view_method(view, request, *args, **kwargs)
+        key = key.strip()
+        if not key or len(key) > MAX_KEY_LENGTH:
+            return _error(400, f"{HEADER} must be 1 to {MAX_KEY_LENGTH} characters.", "invalid")
+        scope = f"{request.method} {request.path}"[:255]
+        fingerprint = request_fingerprint(request)
+        mine = IdempotencyRecord.objects.filter(user=request.user, key=key, scope=scope)
+
+        with transaction.atomic():
+            # An expired key is free again.
+            mine.filter(created_at__lt=timezone.now() - TTL).delete()
+            try:
+                with transaction.atomic():
+                    record = IdempotencyRecord.objects.create(
+                        user=request.user, key=key, scope=scope, request_hash=fingerprint
+                    )
+            except IntegrityError:
+                # Another request holding this key has committed: replay or refuse.
+                record = mine.filter().first()
+                if record is None:  # the holder rolled back after our insert failed
+                    return _error(409, "A request with this key was running; retry.", "conflict")
+                if record.request_hash != fingerprint:
+                    return _error(422, f"This {HEADER} was already used with a different request body.",
+                                  "idempotency_key_reused")
+                return _replay(record)
+
+            try:
+                with transaction.atomic():
+                    response = view_method(view, request, *args, **kwargs)
+            except Exception as exc:
+                # Domain and DRF errors become their 4xx response here so they are recorded;
+                # anything unhandled re-raises and rolls the record back.
+                response = view.handle_exception(exc)
+            if response.status_code >= 500:
+                transaction.set_rollback(True)
+                return response
+            record.response_status = response.status_code
+            record.response_body = json.loads(json.dumps(response.data, cls=DjangoJSONEncoder))
+            record.save(update_fields=["response_status", "response_body"])
+        return response
+
+    return wrapper
+
+
+def idempotency_records_purge() -> int:
+    """Delete records older than the replay window; returns how many. Safe to run any time
+    (e.g. from a daily beat task): an expired key is treated as unused anyway."""
+    deleted, _ = IdempotencyRecord.objects.filter(created_at__lt=timezone.now() - TTL).delete()
+    return deleted
