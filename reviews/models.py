@@ -7,6 +7,7 @@ from django.db import models
 from applications.models import Application, RubricCriterion
 
 from .choices import SCORE_MAX, SCORE_MIN, AssignmentStatus
+from .querysets import ReviewAssignmentQuerySet
 
 
 class ReviewAssignment(models.Model):
@@ -25,11 +26,14 @@ class ReviewAssignment(models.Model):
     coi_statement = models.TextField(blank=True)
     coi_certified_at = models.DateTimeField(null=True, blank=True)
     overall_comment = models.TextField(blank=True)
+    decline_reason = models.TextField(blank=True)
     # Cached 0-100 score written once at submission (submitted reviews are immutable).
     score = models.DecimalField(max_digits=6, decimal_places=3, null=True, blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ReviewAssignmentQuerySet.as_manager()
 
     class Meta:
         ordering = ["due_at", "id"]
@@ -61,3 +65,6 @@ class CriterionScore(models.Model):
                 name="score_in_range",
             ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.criterion_id}: {'n/a' if self.score is None else self.score}"
