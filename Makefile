@@ -42,7 +42,7 @@ demo:
 # Without CELERY_BROKER_URL the worker (with embedded beat) uses kombu's filesystem
 # transport under .run/broker: a real worker, no broker server.
 serve:
-	@mkdir -p .run/broker/queue .run/broker/processed
+	@mkdir -p .run/broker/queue .run/broker/processed .run/broker/control
 	@echo "Starting the Celery worker (with beat); log: .run/worker.log"
 	@$(BIN)/celery -A dpa_funding worker --beat --pool=solo --loglevel=INFO \
 	    --schedule=.run/celerybeat-schedule > .run/worker.log 2>&1 & \
