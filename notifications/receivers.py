@@ -1,0 +1,17 @@
+"""Signal receivers: notifications for application transitions and review assignments.
+
+Both signals are sent on commit by their apps, so the state they report is durable.
+"""
+
+from . import services
+
+
+def on_application_transitioned(sender, *, application, transition, from_state, to_state,
+                                actor=None, comment="", **kwargs):
+    services.application_transition_notify(
+        application=application, transition=transition, from_state=from_state,
+        to_state=to_state, actor=actor, comment=comment)
+
+
+def on_review_assignment_created(sender, *, assignment, **kwargs):
+    services.review_assignment_notify(assignment=assignment)

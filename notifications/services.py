@@ -1,0 +1,235 @@
+"""Writes for notifications: delivering (in-app row + email on commit), marking read,
+preferences, the transition and assignment notifications, and the reminder sweep's entry.
+
+Every notification is a row first; its email is owed while ``email_pending`` and sent by a
+Celery task queued on commit, so a rolled-back transaction notifies nobody.
+"""
+
+import datetime as dt
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.db.models import Model
+from django.utils import timezone
+
+from dpa_funding.errors import NotFound, ValidationFailed
+
+from . import emails
+from .choices import OPTIONAL_KINDS, NotificationKind
+from .models import Notification, NotificationPreference
+
+logger = logging.getLogger(__name__)
+EMAIL_BATCH = 100
+
+
+@dataclass
+class Outgoing:
+    """A notification about to be delivered to one user."""
+
+    recipient: Any  # User
+    kind: str
+    subject: str
+    body: str
+    body_html: str = ""
+    url: str = ""
+    related: Model | None = None
+    deadline_kind: str = ""
+    extra: dict = field(default_factory=dict)
+
+
+def notifications_deliver(*, outgoing: list[Outgoing]) -> list[Notification]:
+    """Create the in-app notifications and queue their emails once the transaction commits."""
+    if not outgoing:
+        return []
+    cts: dict[type, ContentType] = {}
+    rows = []
+    for item in outgoing:
+        ct = None
+        if item.related is not None:
+            model = type(item.related)
+            ct = cts.setdefault(model, ContentType.objects.get_for_model(model))
+        rows.append(Notification(
+            recipient=item.recipient, kind=item.kind, deadline_kind=item.deadline_kind,
+            subject=item.subject[:250], body=item.body, body_html=item.body_html, url=item.url,
+            content_type=ct, object_id=item.related.pk if item.related is not None else None,
+            email_pending=bool(item.recipient.email),
+        ))
+    created = Notification.objects.bulk_create(rows, batch_size=1000)
+    ids = [n.pk for n in created if n.email_pending]
+    if ids:
+        # robust: a broker outage must not fail the caller after its commit; the sweep task
+        # re-queues emails still pending (notifications_requeue_unsent).
+        transaction.on_commit(lambda: queue_emails(ids), robust=True)
+    return created
+
+
+def queue_emails(notification_ids: list[int]) -> None:
+    from .tasks import send_notification_emails
+
+    for start in range(0, len(notification_ids), EMAIL_BATCH):
+        send_notification_emails.delay(notification_ids[start:start + EMAIL_BATCH])
+
+
+def notification_emails_send(*, notification_ids: Iterable[int]) -> int:
+    """Send the emails still owed for these notifications; idempotent, safe to run twice.
+
+    Each row is locked (skipping rows another worker holds) while its email goes out and is
+    marked sent in the same transaction, so two workers never send the same email.
+    """
+    sent = 0
+    for pk in notification_ids:
+        with transaction.atomic():
+            note = (Notification.objects.select_for_update(skip_locked=True, of=("self",))
+                    .select_related("recipient").filter(pk=pk, email_pending=True).first())
+            if note is None:
+                continue
+            if emails.send_notification_emails([note]):
+                sent += 1
+            note.email_pending = False
+            note.emailed_at = timezone.now()
+            note.save(update_fields=["email_pending", "emailed_at"])
+    return sent
+
+
+def notifications_requeue_unsent(*, older_than: dt.timedelta = dt.timedelta(minutes=10),
+                                 limit: int = 1000) -> int:
+    """Queue again the emails still owed after ``older_than`` (the on-commit queueing failed)."""
+    cutoff = timezone.now() - older_than
+    ids = list(Notification.objects.filter(email_pending=True, created_at__lt=cutoff)
+               .order_by("created_at").values_list("pk", flat=True)[:limit])
+    if ids:
+        queue_emails(ids)
+    return len(ids)
+
+
+# ---------------------------------------------------------------- reading
+
+
+def notification_mark_read(*, user, notification_id: int) -> Notification:
+    """Mark one of the user's notifications read. Someone else's is NotFound (never 403)."""
+    note = Notification.objects.visible_to(user).filter(pk=notification_id).first()
+    if note is None:
+        raise NotFound("Notification not found.")
+    if note.read_at is None:
+        note.read_at = timezone.now()
+        Notification.objects.filter(pk=note.pk, read_at__isnull=True).update(read_at=note.read_at)
+    return note
+
+
+def notifications_mark_all_read(*, user) -> int:
+    """Mark every unread notification of the user read; returns how many changed."""
+    return Notification.objects.visible_to(user).filter(read_at__isnull=True).update(
+        read_at=timezone.now())
+
+
+# ---------------------------------------------------------------- preferences
+
+
+def preferences_update(*, user, values: dict[str, bool]) -> dict[str, bool]:
+    """Turn optional kinds on or off. Deadline reminders and escalations cannot be turned off."""
+    optional = {k.value for k in OPTIONAL_KINDS}
+    errors = {}
+    for kind in values:
+        if kind in (NotificationKind.REMINDER, NotificationKind.ESCALATION):
+            errors[kind] = ["Deadline reminders cannot be turned off."]
+        elif kind not in optional:
+            errors[kind] = [f"Unknown notification kind. Choose from: {', '.join(sorted(optional))}."]
+    if errors:
+        raise ValidationFailed(errors)
+    with transaction.atomic():
+        for kind, enabled in values.items():
+            NotificationPreference.objects.update_or_create(
+                user=user, kind=kind, defaults={"enabled": bool(enabled)})
+    from .selectors import preferences_for
+
+    return preferences_for(user)
+
+
+def recipients_accepting(user_ids: Iterable[int], kind: str) -> list:
+    """Active users among ``user_ids`` who have not turned ``kind`` off (optional kinds only)."""
+    ids = set(user_ids)
+    if kind in OPTIONAL_KINDS:
+        ids -= set(NotificationPreference.objects.filter(
+            user_id__in=ids, kind=kind, enabled=False).values_list("user_id", flat=True))
+    return list(get_user_model().objects.filter(pk__in=ids, is_active=True).order_by("pk"))
+
+
+# ---------------------------------------------------------------- transition notifications
+
+
+def application_transition_notify(*, application, transition: str, from_state: str,
+                                  to_state: str, actor=None, comment: str = "") -> list[Notification]:
+    """Tell the organization's members of a status change (with the officer's comment only
+    when the transition addresses it to the applicant), and the opportunity's officers of a
+    submission or resubmission."""
+    from accounts.models import Membership
+    from applications import workflow
+    from applications.choices import ApplicationStatus
+
+    from .deadlines import _application_url, officers_for_opportunities
+
+    spec = workflow.get(transition)
+    shared_comment = comment if (comment and spec and spec.comment_audience == "applicant") else ""
+    url = _application_url(application)
+    labels = dict(ApplicationStatus.choices)
+    context = {
+        "application": application, "transition": transition,
+        "transition_label": spec.label if spec else transition,
+        "from_label": labels.get(from_state, from_state), "to_label": labels.get(to_state, to_state),
+        "comment": shared_comment, "url": emails.absolute(url),
+        "response_due": (emails.format_deadline(application.response_due_at)
+                         if to_state == ApplicationStatus.REVISION_REQUESTED
+                         and application.response_due_at else ""),
+    }
+    outgoing = []
+    member_ids = Membership.objects.filter(organization_id=application.organization_id)
+    for user in recipients_accepting(member_ids.values_list("user_id", flat=True),
+                                     NotificationKind.APPLICATION_STATUS):
+        text, html = emails.render("emails/application_status", {**context, "recipient": user})
+        outgoing.append(Outgoing(
+            recipient=user, kind=NotificationKind.APPLICATION_STATUS, related=application, url=url,
+            subject=f"Application #{application.pk} is now {context['to_label'].lower()}",
+            body=text, body_html=html))
+    if transition in ("submit", "resubmit"):
+        officer_ids = officers_for_opportunities([application.opportunity_id])[application.opportunity_id]
+        verb = "resubmitted" if transition == "resubmit" else "submitted"
+        for user in recipients_accepting(officer_ids, NotificationKind.NEW_SUBMISSION):
+            text, html = emails.render("emails/new_submission",
+                                       {**context, "recipient": user, "verb": verb})
+            outgoing.append(Outgoing(
+                recipient=user, kind=NotificationKind.NEW_SUBMISSION, related=application, url=url,
+                subject=f"Application #{application.pk} {verb} to {application.opportunity.number}",
+                body=text, body_html=html))
+    with transaction.atomic():
+        return notifications_deliver(outgoing=outgoing)
+
+
+def review_assignment_notify(*, assignment) -> list[Notification]:
+    """Tell a reviewer of a new assignment (the application stays hidden until COI)."""
+    from .deadlines import REGISTRY
+
+    kind = REGISTRY["review_due"]
+    users = recipients_accepting([assignment.reviewer_id], NotificationKind.REVIEW_ASSIGNED)
+    if not users:
+        return []
+    url = kind.url(assignment)
+    context = {"assignment": assignment, "recipient": users[0], "url": emails.absolute(url),
+               "due": emails.format_deadline(assignment.due_at, kind.zone_name(assignment))}
+    text, html = emails.render("emails/review_assigned", context)
+    item = Outgoing(recipient=users[0], kind=NotificationKind.REVIEW_ASSIGNED, related=assignment,
+                    url=url, subject=f"New review assignment: application #{assignment.application_id}"
+                                     f" (due {context['due']})", body=text, body_html=html)
+    with transaction.atomic():
+        return notifications_deliver(outgoing=[item])
+
+
+def reminders_sweep(*, now: dt.datetime | None = None):
+    """Send every deadline reminder now due, each at most once; see notifications.reminders."""
+    from .reminders import sweep
+
+    return sweep(now=now)

@@ -1,0 +1,31 @@
+"""Celery entry points for notifications: thin, idempotent, take ids.
+
+Beat schedule (dpa_funding/settings/base.py, CELERY_BEAT_SCHEDULE):
+``notifications.tasks.sweep_reminders`` every ``REMINDER_SWEEP_SECONDS`` (default 300 s). Any
+number of beat processes or overlapping runs is safe: the reminder log's unique key decides.
+"""
+
+import smtplib
+
+from celery import shared_task
+
+from . import services
+
+
+@shared_task(name="notifications.tasks.sweep_reminders", ignore_result=True)
+def sweep_reminders() -> dict:
+    """One reminder sweep, then re-queue emails whose on-commit queueing was lost."""
+    sent = services.reminders_sweep()
+    requeued = services.notifications_requeue_unsent()
+    return {"sent": len(sent), "requeued": requeued}
+
+
+@shared_task(
+    name="notifications.tasks.send_notification_emails",
+    autoretry_for=(smtplib.SMTPException, OSError),
+    retry_backoff=30, retry_backoff_max=900, retry_jitter=True, max_retries=8,
+    ignore_result=True,
+)
+def send_notification_emails(notification_ids: list[int]) -> int:
+    """Send the emails still owed for these notifications (already-sent ones are skipped)."""
+    return services.notification_emails_send(notification_ids=notification_ids)
