@@ -99,7 +99,7 @@ class FundingOpportunity(models.Model):
     description = models.TextField(blank=True)
     instruments = models.JSONField(default=list, help_text="Instrument codes allowed.")
     opens_at = models.DateTimeField()
-    closes_at = models.DateTimeField()
+    closes_at = models.DateTimeField(db_index=True)  # the reminder sweep queries it by range
     budget_ceiling = models.DecimalField(**MONEY, validators=NON_NEGATIVE)
     max_award = models.DecimalField(**MONEY, validators=NON_NEGATIVE)
     min_cost_share_percent = models.DecimalField(

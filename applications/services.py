@@ -1,6 +1,7 @@
 """Writes for projects, opportunities, applications and documents, and the one door for
 application state changes."""
 
+import logging
 from collections.abc import Callable, Iterable
 from decimal import Decimal
 from typing import Any
@@ -26,6 +27,8 @@ from . import workflow
 from .choices import BUDGET_CATEGORIES, EDITABLE_STATUSES
 from .models import Application, FundingOpportunity, Project, RubricCriterion, TransitionLog
 from .selectors import is_aor, is_member
+
+logger = logging.getLogger(__name__)
 
 # Sent after the transaction that changed an application's state commits.
 # kwargs: application (fresh instance), transition (name), from_state, to_state, actor, comment.
@@ -274,16 +277,29 @@ def application_transition(*, application_id: int, name: str, actor, data: dict 
         for effect in _run(spec.effects):
             effect(app, actor, data)
         try:
-            app.save()
+            app.save(update_fields=TRANSITION_UPDATE_FIELDS)
         except ConcurrentTransition:
             raise Conflict() from None
         log_transition(subject=app, transition=name, from_state=from_state, to_state=app.status,
                        actor=actor, comment=comment, internal=spec.comment_audience == "internal")
-        transaction.on_commit(lambda: application_transitioned.send(
-            sender=Application, application=app, transition=name, from_state=from_state,
-            to_state=app.status, actor=actor, comment=comment,
+        transaction.on_commit(lambda: _announce_transition(
+            application=app, transition=name, from_state=from_state, to_state=app.status,
+            actor=actor, comment=comment,
         ))
     return app
+
+
+# The fields a transition or its effects may change on the application row itself.
+TRANSITION_UPDATE_FIELDS = ["status", "submitted_at", "response_due_at", "updated_at"]
+
+
+def _announce_transition(**kwargs) -> None:
+    """Tell subscribers (notifications) after commit. The state change is already durable, so
+    a failing receiver is logged, never turned into an error for the user who acted."""
+    for receiver, result in application_transitioned.send_robust(sender=Application, **kwargs):
+        if isinstance(result, Exception):
+            logger.error("application_transitioned receiver %r failed: %r", receiver, result,
+                         exc_info=(type(result), result, result.__traceback__))
 
 
 def log_transition(*, subject, transition: str, from_state: str, to_state: str, actor,

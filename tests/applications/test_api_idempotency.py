@@ -108,7 +108,7 @@ def test_overlong_key_is_400(setup):
     assert response.status_code == 400 and not Application.objects.exists()
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_simultaneous_duplicates_create_one_application():
     project = ProjectFactory()
     MembershipFactory(organization=project.organization)

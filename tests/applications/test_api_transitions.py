@@ -218,7 +218,7 @@ def test_history_hides_internal_comments_from_applicants(client_for, officer):
     assert officer_view[1]["comment"] == "Looks thin on permits"
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_racing_transitions_change_the_state_once():
     """Two officers fire different transitions at the same moment: one wins, the other gets
     409 and nothing is half-done."""

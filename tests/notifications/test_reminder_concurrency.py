@@ -16,7 +16,7 @@ from .factories import assignment
 H = dt.timedelta(hours=1)
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_two_concurrent_sweeps_send_no_duplicate():
     assert connection.vendor == "postgresql"
     created = [assignment(due_at=DEADLINE) for _ in range(25)]
