@@ -1,6 +1,19 @@
-"""HTML pages of the awards app."""
+"""HTML pages of the awards app (included at /awards/)."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "awards"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.award_list, name="list"),
+    path("<int:pk>/", views.award_detail, name="detail"),
+    path("<int:pk>/letter/", views.award_letter, name="letter"),
+    path("<int:pk>/schedule.csv", views.award_schedule_csv, name="schedule_csv"),
+    path("<int:pk>/accept/", views.award_accept, name="accept"),
+    path("<int:pk>/rescind/", views.award_rescind, name="rescind"),
+    path("<int:pk>/regenerate-letter/", views.award_regenerate_letter, name="regenerate_letter"),
+    path("applications/<int:pk>/terms/", views.terms, name="terms"),
+    path("applications/<int:pk>/issue/", views.issue, name="issue"),
+    path("opportunities/<int:pk>/funds/", views.funds, name="funds"),
+]

@@ -68,12 +68,17 @@ def test_terms_errors_come_back_per_field_with_loan_fields_nested(client_for):
     assert "not a whole number of quarterly periods" in body["loan"]["term_months"][0]
 
 
-def test_stale_terms_version_is_a_conflict(client_for):
+def test_stale_terms_version_is_a_conflict_and_the_current_one_saves(client_for):
     app = negotiation_app()  # terms at version 1
     response = client_for(issuing_officer()).put(
         f"/api/v1/applications/{app.pk}/terms/", {**TERMS, "instrument": "grant", "loan": None, "version": 0},
         format="json")
     assert response.status_code == 409 and response.json()["code"] == "conflict"
+    response = client_for(issuing_officer()).put(
+        f"/api/v1/applications/{app.pk}/terms/", {**TERMS, "instrument": "grant", "loan": None, "version": 1},
+        format="json")
+    assert response.status_code == 200, response.json()
+    assert (response.json()["version"], response.json()["loan"], response.json()["schedule_preview"]) == (2, None, None)
 
 
 def test_terms_are_for_officers_and_hidden_from_strangers(client_for):

@@ -1,0 +1,267 @@
+"""REST API v1 for awards: negotiated terms, awards, letters, schedules, acceptance, funds.
+
+Visibility is ``Award.objects.visible_to`` / ``Application.objects.visible_to`` (404 for
+others); what a visible user may do is decided by the services (403).
+"""
+
+import csv
+import io
+
+from django.http import FileResponse, HttpResponse
+from django.shortcuts import get_object_or_404
+from django_filters import rest_framework as filters
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import mixins, viewsets
+from rest_framework.decorators import action
+from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from applications.choices import ApplicationStatus, Instrument
+from applications.models import Application, FundingOpportunity
+from awards import selectors, services
+from awards.choices import AwardStatus, LetterStatus
+from awards.models import Award, AwardTerms
+from awards.schedule import schedule_csv_rows
+from dpa_funding.api.idempotency import IDEMPOTENCY_KEY, idempotent
+from dpa_funding.api.permissions import IsProgramOfficer
+from dpa_funding.api.schema import errors
+from dpa_funding.errors import NotFound, NotPermitted, ValidationFailed
+
+from .serializers import (
+    AwardSerializer,
+    FundsSerializer,
+    InstallmentSerializer,
+    RescindSerializer,
+    TermsInputSerializer,
+    TermsSerializer,
+)
+
+
+class LetterNotReady(NotFound):
+    code = "letter_not_ready"
+    default_detail = "The award letter has not been generated yet."
+
+
+class CSVRenderer(BaseRenderer):
+    """Selected by ``?format=csv`` on the schedule. Rows come from ``schedule_csv_rows``;
+    an error body (a dict) is written as key,value lines."""
+
+    media_type = "text/csv"
+    format = "csv"
+    charset = "utf-8"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\r\n")
+        if isinstance(data, dict):
+            writer.writerows([key, value] for key, value in data.items())
+        else:
+            writer.writerows(data or [])
+        return out.getvalue().encode(self.charset)
+
+
+# ---------------------------------------------------------------- terms
+
+
+def _terms_body(application: Application, terms: AwardTerms | None, *, preview: bool) -> dict:
+    values = services.terms_values(terms) if terms else services.terms_proposal(application)
+    opp = application.opportunity
+    obligation = None
+    if values.get("federal_amount") is not None and values.get("instrument"):
+        obligation = services.obligation_amount(
+            instrument=values["instrument"], federal_amount=values["federal_amount"],
+            principal=values.get("principal"), opportunity=opp,
+        )
+    loan = None
+    if values.get("instrument") in (Instrument.LOAN, Instrument.LOAN_GUARANTEE):
+        loan = {f: values.get(f) for f in services.LOAN_FIELDS}
+    body = {
+        "application": application.pk,
+        **{f: values.get(f) for f in services.TERMS_FIELDS},
+        "loan": loan,
+        "version": terms.version if terms else 0,
+        "updated_at": terms.updated_at if terms else None,
+        "obligation": obligation,
+        "budget_available": opp.budget_ceiling - services.active_obligations_total(opp.pk),
+    }
+    if preview:
+        rows, schedule_errors = selectors.terms_schedule_preview(terms)
+        body["schedule_preview"] = [selectors.installment_dict(r) for r in rows] if rows is not None else None
+        body["schedule_errors"] = schedule_errors
+    return body
+
+
+def _nest_loan_errors(errors: dict) -> dict:
+    """Service errors are flat; the API body nests loan fields under ``loan``."""
+    loan = {f: errors[f] for f in services.LOAN_FIELDS if f in errors}
+    rest = {k: v for k, v in errors.items() if k not in services.LOAN_FIELDS}
+    return {**rest, "loan": loan} if loan else rest
+
+
+class TermsView(APIView):
+    """The award terms an officer negotiates for an application in negotiation."""
+
+    def _application(self, request, pk) -> Application:
+        app = get_object_or_404(Application.objects.visible_to(request.user).select_related("opportunity"), pk=pk)
+        if not services.is_officer(request.user):
+            raise NotPermitted("Only program officers negotiate award terms.")
+        return app
+
+    @extend_schema(
+        summary="Read the negotiated terms",
+        description="While no terms are saved (version 0) the body proposes the applicant's request. "
+                    "Adds `schedule_preview` for loans with complete terms.",
+        responses={200: TermsSerializer, **errors(403, 404)}, tags=["awards"],
+    )
+    def get(self, request, pk):
+        app = self._application(request, pk)
+        terms = AwardTerms.objects.filter(application=app).first()
+        if terms is None and app.status != ApplicationStatus.NEGOTIATION:
+            raise NotFound("No award terms were negotiated for this application.")
+        return Response(TermsSerializer(_terms_body(app, terms, preview=True)).data)
+
+    @extend_schema(
+        summary="Save the negotiated terms",
+        description="Validated as the award transition will validate them (max award, cost share, "
+                    "instrument, period, loan terms, remaining budget). Each save bumps `version`.",
+        request=TermsInputSerializer, responses={200: TermsSerializer, **errors(400, 403, 404, 409)},
+        tags=["awards"],
+    )
+    def put(self, request, pk):
+        app = self._application(request, pk)
+        serializer = TermsInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        loan = data.pop("loan", None) or {}
+        expected = data.pop("version", None)
+        fields = {**data, **{f: loan.get(f) for f in services.LOAN_FIELDS}}
+        try:
+            terms = services.terms_save(actor=request.user, application=app, expected_version=expected, **fields)
+        except ValidationFailed as exc:
+            raise ValidationFailed(_nest_loan_errors(exc.errors)) from exc
+        return Response(TermsSerializer(_terms_body(app, terms, preview=True)).data)
+
+
+# ---------------------------------------------------------------- awards
+
+
+class AwardFilter(filters.FilterSet):
+    status = filters.ChoiceFilter(choices=AwardStatus.choices)
+    instrument = filters.ChoiceFilter(choices=Instrument.choices)
+    opportunity = filters.NumberFilter(field_name="application__opportunity_id")
+    organization = filters.NumberFilter(field_name="application__organization_id")
+    fiscal_year = filters.NumberFilter()
+
+    class Meta:
+        model = Award
+        fields = ["status", "instrument", "opportunity", "organization", "fiscal_year"]
+
+
+@extend_schema(tags=["awards"])
+class AwardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Awards the user may see: their organizations'; officers all."""
+
+    serializer_class = AwardSerializer
+    filterset_class = AwardFilter
+    ordering_fields = ["issued_at", "award_number", "federal_amount", "acceptance_due_at"]
+
+    def get_queryset(self):
+        return selectors.awards_visible_to(self.request.user)
+
+    @extend_schema(summary="List awards", responses={200: AwardSerializer(many=True), **errors()})
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(summary="Read an award", responses={200: AwardSerializer, **errors(404)})
+    def retrieve(self, request, *args, **kwargs):
+        return super().retrieve(request, *args, **kwargs)
+
+    @extend_schema(
+        summary="Download the award letter",
+        responses={(200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY),
+                   **errors(404)},
+        description="404 with code `letter_not_ready` until the letter has been generated.",
+    )
+    @action(detail=True, methods=["get"], filter_backends=[])
+    def letter(self, request, pk=None):
+        award = self.get_object()
+        if award.letter_status != LetterStatus.READY or not award.letter_file:
+            raise LetterNotReady()
+        return FileResponse(award.letter_file.open("rb"), content_type="application/pdf",
+                            as_attachment=True, filename=f"{award.award_number}.pdf")
+
+    @extend_schema(
+        summary="Loan repayment schedule",
+        parameters=[OpenApiParameter("format", str, enum=["json", "csv"],
+                                     description="`csv` returns text/csv with a header row.")],
+        responses={200: InstallmentSerializer(many=True), (200, "text/csv"): OpenApiTypes.STR,
+                   **errors(404)},
+        description="Loans and loan guarantees only (404 for other instruments).",
+    )
+    @action(detail=True, methods=["get"], renderer_classes=[JSONRenderer, CSVRenderer],
+            pagination_class=None, filter_backends=[])
+    def schedule(self, request, pk=None):
+        award = self.get_object()
+        rows = selectors.award_schedule(award)
+        if rows is None:
+            raise NotFound("Only loan and loan guarantee awards have a repayment schedule.")
+        if request.accepted_renderer.format == "csv":
+            response = HttpResponse(CSVRenderer().render(list(schedule_csv_rows(rows))),
+                                    content_type="text/csv; charset=utf-8")
+            response["Content-Disposition"] = f'attachment; filename="{award.award_number}-schedule.csv"'
+            return response
+        return Response([selectors.installment_dict(r) for r in rows])
+
+    @extend_schema(
+        summary="Accept the award (the organization's authorized representative)",
+        request=None, parameters=[IDEMPOTENCY_KEY],
+        responses={200: AwardSerializer, **errors(400, 403, 404, 409, 422)},
+        description="Before `acceptance_due_at`; after it, 400 `conditions_unmet`.",
+    )
+    @action(detail=True, methods=["post"], filter_backends=[])
+    @idempotent
+    def accept(self, request, pk=None):
+        award = services.award_accept(actor=request.user, award=self.get_object())
+        return Response(self.get_serializer(award).data)
+
+    @extend_schema(
+        summary="Rescind an unaccepted award after its deadline (program officer)",
+        request=RescindSerializer, responses={200: AwardSerializer, **errors(400, 403, 404, 409)},
+        description="Releases the award's obligation back to the opportunity's budget.",
+    )
+    @action(detail=True, methods=["post"], filter_backends=[])
+    def rescind(self, request, pk=None):
+        award = self.get_object()
+        body = RescindSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        award = services.award_rescind(actor=request.user, award=award, comment=body.validated_data["comment"])
+        return Response(self.get_serializer(award).data)
+
+    @extend_schema(
+        summary="Regenerate the award letter (program officer)",
+        request=None, responses={202: AwardSerializer, **errors(403, 404)},
+        description="Queues the letter of the award's current terms version again, e.g. after it failed.",
+    )
+    @action(detail=True, methods=["post"], url_path="regenerate-letter", filter_backends=[])
+    def regenerate_letter(self, request, pk=None):
+        from awards.letters import award_letter_request
+
+        award = award_letter_request(actor=request.user, award=self.get_object())
+        return Response(self.get_serializer(award).data, status=202)
+
+
+# ---------------------------------------------------------------- funds
+
+
+class FundsView(APIView):
+    """An opportunity's budget position: ceiling, obligated, available, and breakdowns."""
+
+    permission_classes = [IsProgramOfficer]
+
+    @extend_schema(summary="Budget position of an opportunity", responses={200: FundsSerializer, **errors(403, 404)},
+                   tags=["awards"])
+    def get(self, request, pk):
+        opp = get_object_or_404(FundingOpportunity, pk=pk)
+        return Response(FundsSerializer(selectors.opportunity_funds(opp)).data)

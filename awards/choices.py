@@ -1,0 +1,24 @@
+"""Enumerations for the awards app."""
+
+from django.db import models
+
+
+class AwardStatus(models.TextChoices):
+    PENDING_ACCEPTANCE = "pending_acceptance", "Pending acceptance"
+    ACCEPTED = "accepted", "Accepted"
+    DECLINED = "declined", "Declined"
+    RESCINDED = "rescinded", "Rescinded"
+
+
+class LetterStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    READY = "ready", "Ready"
+    FAILED = "failed", "Failed"
+
+
+class PaymentFrequency(models.TextChoices):
+    # Values are the keys of awards.schedule.PERIODS_PER_YEAR.
+    MONTHLY = "monthly", "Monthly"
+    QUARTERLY = "quarterly", "Quarterly"
+    SEMIANNUAL = "semiannual", "Semiannual"
+    ANNUAL = "annual", "Annual"

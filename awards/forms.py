@@ -1,0 +1,63 @@
+"""Forms of the awards pages. Validation rules live in awards.services; the forms only
+parse input and show the services' field errors (accounts.forms.add_service_errors)."""
+
+from django import forms
+
+from accounts.forms import USWDSFormMixin
+from applications.choices import CREDIT_INSTRUMENTS, Instrument
+
+from .choices import PaymentFrequency
+from .services import LOAN_FIELDS
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class TermsForm(USWDSFormMixin, forms.Form):
+    """The officer's negotiation form; ``conditions`` is one condition per line."""
+
+    instrument = forms.ChoiceField(choices=Instrument.choices)
+    federal_amount = forms.DecimalField(label="Federal amount ($)", max_digits=15, decimal_places=2)
+    cost_share_amount = forms.DecimalField(label="Recipient cost share ($)", max_digits=15, decimal_places=2)
+    period_start = forms.DateField(label="Period of performance starts", widget=DATE)
+    period_end = forms.DateField(label="Period of performance ends", widget=DATE)
+    conditions = forms.CharField(
+        label="Special conditions", required=False, widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="One condition per line.",
+    )
+    principal = forms.DecimalField(label="Principal ($)", max_digits=15, decimal_places=2, required=False,
+                                   help_text="Loans and loan guarantees: equals the federal amount.")
+    annual_rate_percent = forms.DecimalField(label="Annual interest rate (%)", max_digits=7, decimal_places=4,
+                                             required=False)
+    term_months = forms.IntegerField(label="Term (months)", min_value=1, required=False)
+    grace_months = forms.IntegerField(label="Interest-only grace period (months)", min_value=0, required=False)
+    payment_frequency = forms.ChoiceField(choices=[("", "—"), *PaymentFrequency.choices], required=False)
+    first_payment_date = forms.DateField(label="First payment date", widget=DATE, required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, opportunity=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if opportunity is not None:
+            allowed = set(opportunity.instruments or [])
+            self.fields["instrument"].choices = [c for c in Instrument.choices if c[0] in allowed]
+
+    @staticmethod
+    def initial_from(values: dict, version: int) -> dict:
+        initial = dict(values)
+        initial["conditions"] = "\n".join(values.get("conditions") or [])
+        initial["version"] = version
+        return initial
+
+    def service_fields(self) -> dict:
+        """Cleaned data in the service's terms (conditions as a list; loan fields only for loans)."""
+        data = dict(self.cleaned_data)
+        data.pop("version", None)
+        data["conditions"] = [line.strip() for line in (data.get("conditions") or "").splitlines() if line.strip()]
+        if data.get("instrument") not in CREDIT_INSTRUMENTS:
+            for name in LOAN_FIELDS:
+                data.pop(name, None)
+        return data
+
+
+class RescindForm(USWDSFormMixin, forms.Form):
+    comment = forms.CharField(label="Reason for rescission", widget=forms.Textarea(attrs={"rows": 3}),
+                              help_text="The recipient will see this.")

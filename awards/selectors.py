@@ -1,0 +1,97 @@
+"""Reads for awards: visible awards, budget position per opportunity, loan schedules."""
+
+from decimal import Decimal
+
+from django.db.models import Count, Q, Sum
+
+from applications.choices import Instrument
+from applications.models import FundingOpportunity, Mineral
+
+from .models import Award, AwardTerms, Obligation
+from .schedule import Installment, ScheduleError, build_schedule
+
+ZERO = Decimal("0.00")
+
+
+def awards_visible_to(user):
+    return (Award.objects.visible_to(user)
+            .select_related("application", "application__organization", "application__opportunity")
+            .order_by("-issued_at", "-id"))
+
+
+def opportunity_funds(opportunity: FundingOpportunity) -> dict:
+    """The opportunity's budget position from active (unreleased) obligations.
+
+    ``by_mineral``: an award counts in full under EACH mineral of its project (a lithium
+    and cobalt project's obligation appears under both), because the office asks "how much
+    money supports cobalt?", not "how do we apportion a plant". So by-mineral amounts can
+    add up to more than ``obligated``; ``by_instrument`` always adds up to it.
+    """
+    active = Q(released_at__isnull=True)
+    obligations = Obligation.objects.filter(active, opportunity=opportunity)
+    obligated = obligations.aggregate(s=Sum("amount"))["s"] or ZERO
+    by_instrument_rows = {
+        row["instrument"]: row
+        for row in obligations.values("instrument").annotate(obligated=Sum("amount"), awards=Count("id"))
+    }
+    by_instrument = [
+        {
+            "instrument": value, "label": label,
+            "obligated": by_instrument_rows.get(value, {}).get("obligated") or ZERO,
+            "awards": by_instrument_rows.get(value, {}).get("awards") or 0,
+        }
+        for value, label in Instrument.choices
+        if value in (opportunity.instruments or []) or value in by_instrument_rows
+    ]
+    path = "projects__applications__issued_award__obligation__"
+    minerals = (
+        Mineral.objects.filter(**{f"{path}opportunity": opportunity, f"{path}released_at__isnull": True})
+        .annotate(obligated=Sum(f"{path}amount"), awards=Count(f"{path}id"))
+        .order_by("-obligated", "name")
+        .values("id", "name", "symbol", "obligated", "awards")
+    )
+    by_mineral = [
+        {"mineral": m["id"], "name": m["name"], "symbol": m["symbol"], "obligated": m["obligated"],
+         "awards": m["awards"]}
+        for m in minerals
+    ]
+    ceiling = opportunity.budget_ceiling
+    return {
+        "opportunity": opportunity.pk,
+        "budget_ceiling": ceiling,
+        "obligated": obligated,
+        "available": ceiling - obligated,
+        "by_instrument": by_instrument,
+        "by_mineral": by_mineral,
+    }
+
+
+def award_schedule(award: Award) -> list[Installment] | None:
+    """The repayment schedule of a loan award (None for other instruments)."""
+    loan = getattr(award, "loan", None) if award.is_credit else None
+    if loan is None:
+        return None
+    return build_schedule(loan.inputs())
+
+
+def terms_schedule_preview(terms: AwardTerms | None) -> tuple[list[Installment] | None, dict[str, str]]:
+    """Schedule preview of drafted loan terms: (rows, errors). Rows None when not a loan
+    or the loan fields are incomplete or invalid."""
+    if terms is None or not terms.is_credit:
+        return None, {}
+    inputs = terms.loan_inputs()
+    if inputs is None:
+        return None, {}
+    try:
+        return build_schedule(inputs), {}
+    except ScheduleError as exc:
+        return None, {exc.field: exc.message}
+
+
+def installment_dict(row: Installment) -> dict:
+    """One schedule row for JSON: money as two-place strings."""
+    return {
+        "number": row.number, "due_date": row.due_date.isoformat(),
+        "payment": f"{row.payment:.2f}", "interest": f"{row.interest:.2f}",
+        "principal": f"{row.principal:.2f}", "balance": f"{row.balance:.2f}",
+    }
