@@ -352,3 +352,6 @@ class IdempotencyRecord(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["user", "key", "scope"], name="unique_idempotency_key"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.scope} key {self.key}"

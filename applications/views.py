@@ -158,6 +158,7 @@ def opportunity_detail(request, pk: int):
     return render(request, "applications/opportunity_detail.html", {
         "opportunity": opp, "is_open": opp.is_open(),
         "can_apply": request.user.role == Role.APPLICANT,
+        "is_officer": request.user.role == Role.PROGRAM_OFFICER,
     })
 
 

@@ -12,8 +12,8 @@ and runs inside the transition's transaction after the state changed.
 
 from dataclasses import dataclass, field
 
-from .choices import ApplicationStatus as S
 from .choices import TERMINAL_STATUSES
+from .choices import ApplicationStatus as S
 
 # Who may fire a transition.
 AOR = "authorized_representative"  # of the application's organization

@@ -14,7 +14,13 @@ from django.utils import timezone
 
 from accounts.choices import MemberRole, Role
 from accounts.models import Membership, Organization, User
-from applications.choices import ApplicationStatus, DocumentKind, FacilityType, Instrument, ProjectStage
+from applications.choices import (
+    ApplicationStatus,
+    DocumentKind,
+    FacilityType,
+    Instrument,
+    ProjectStage,
+)
 from applications.models import (
     Application,
     Document,
