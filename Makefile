@@ -61,7 +61,8 @@ test: install-dev
 
 check:
 	$(BIN)/ruff check .
-	DJANGO_SETTINGS_MODULE=dpa_funding.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
+	DJANGO_SETTINGS_MODULE=dpa_funding.settings.test DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres \
+	  $(BIN)/python manage.py makemigrations --check --dry-run
 	DJANGO_SETTINGS_MODULE=dpa_funding.settings.production DJANGO_SECRET_KEY=ci-only-$$(od -An -N32 -tx1 /dev/urandom | tr -d ' \n') \
 	  DJANGO_ALLOWED_HOSTS=dpa.example.gov DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres \
 	  CELERY_BROKER_URL=redis://127.0.0.1:6379/0 $(BIN)/python manage.py check --deploy --fail-level WARNING
