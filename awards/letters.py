@@ -372,3 +372,30 @@ def award_letter_request(*, actor, award: Award) -> Award:
                    to_state=LetterStatus.PENDING, actor=actor)
     award_letter_queue(award=locked)
     return locked
+
+
+# A letter still pending this long after issue lost its message (the broker was down when
+# the issuing transaction committed, or a message was dropped): send the task again.
+STALLED_LETTER_AGE = dt.timedelta(minutes=10)
+
+
+def award_letters_requeue_stalled(*, now: dt.datetime | None = None) -> list[int]:
+    """Re-send the generation task for letters pending longer than ``STALLED_LETTER_AGE``.
+
+    A broker outage must delay a letter, never drop it. Generation is idempotent (one
+    stored letter per award version), so a re-sent task whose original is still queued
+    does no harm. Runs from beat; returns the award ids re-queued.
+    """
+    from .tasks import generate_award_letter
+
+    cutoff = (now or timezone.now()) - STALLED_LETTER_AGE
+    stalled = list(
+        Award.objects.filter(letter_status=LetterStatus.PENDING, issued_at__lt=cutoff)
+        .values_list("pk", "terms_version")
+    )
+    for award_id, version in stalled:
+        generate_award_letter.delay(award_id, version)
+    if stalled:
+        logger.warning("Re-queued %d stalled award letter(s): %s", len(stalled),
+                       [award_id for award_id, _ in stalled])
+    return [award_id for award_id, _ in stalled]

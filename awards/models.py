@@ -127,7 +127,9 @@ class Award(models.Model):
     letter_file = models.FileField(upload_to="letters/", max_length=255, blank=True)
     letter_sha256 = models.CharField(max_length=64, blank=True)
     letter_generated_at = models.DateTimeField(null=True, blank=True)
-    letter_status = models.CharField(max_length=10, choices=LetterStatus.choices, default=LetterStatus.PENDING)
+    letter_status = models.CharField(
+        max_length=10, choices=LetterStatus.choices, default=LetterStatus.PENDING, db_index=True
+    )
     letter_error = models.TextField(blank=True)
     letter_version = models.PositiveIntegerField(null=True, blank=True)
     letter_attempts = models.PositiveIntegerField(default=0)

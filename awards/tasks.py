@@ -92,3 +92,9 @@ def _prepare_letter_renderer(**_kwargs) -> None:
         letters.get_renderer()
     except Exception:
         logger.exception("Award letter renderer could not be built; letters will fail")
+
+
+@shared_task(ignore_result=True)
+def requeue_stalled_letters() -> None:
+    """Beat: re-send letters whose task was lost (e.g. broker down at issue time)."""
+    letters.award_letters_requeue_stalled()

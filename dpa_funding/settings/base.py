@@ -182,6 +182,17 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": REMINDER_SWEEP_SECONDS,
         "options": {"expires": REMINDER_SWEEP_SECONDS},
     },
+    # Award letters whose task was lost (broker down at commit) are sent again.
+    "awards-requeue-stalled-letters": {
+        "task": "awards.tasks.requeue_stalled_letters",
+        "schedule": 600,
+        "options": {"expires": 600},
+    },
+    # Idempotency keys are honoured for 24 hours; older records are deleted daily.
+    "api-purge-idempotency-records": {
+        "task": "applications.tasks.purge_idempotency_records",
+        "schedule": 24 * 3600,
+    },
 }
 
 # Review: flag applications whose review scores spread more than this (0-100 points).
