@@ -57,7 +57,7 @@ test: install-dev
 	DATABASE_URL=$(TEST_DATABASE_URL) CELERY_BROKER_URL=$(TEST_BROKER_URL) $(MAKE) --no-print-directory check
 	DATABASE_URL=$(TEST_DATABASE_URL) CELERY_BROKER_URL=$(TEST_BROKER_URL) \
 	  $(BIN)/python -m pytest $(PYTEST_ARGS)
-	DATABASE_URL=$(TEST_DATABASE_URL) $(MAKE) --no-print-directory bench-smoke
+	$(MAKE) --no-print-directory bench-smoke
 
 check:
 	$(BIN)/ruff check .
@@ -70,9 +70,9 @@ check:
 	$(BIN)/yamllint -s docker-compose.yml
 	POSTGRES_PASSWORD=ci DJANGO_SECRET_KEY=ci $(BIN)/docker-compose -f docker-compose.yml config --quiet
 
+# Benchmarks create and drop their own databases (dpa_bench*), so DATABASE_URL is not passed.
 bench-smoke:
-	@ls bench/*.py >/dev/null 2>&1 || exit 0; \
-	for b in bench/bench_*.py; do echo "== $$b --smoke"; $(BIN)/python $$b --smoke || exit 1; done
+	@for b in bench/bench_*.py; do echo "== $$b --smoke"; env -u DATABASE_URL $(BIN)/python $$b --smoke || exit 1; done
 
 clean:
 	rm -rf $(VENV) .run staticfiles db.sqlite3 media

@@ -144,6 +144,10 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "dpa_funding.api.schema.add_common_error_responses",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "UserRoleEnum": "accounts.choices.Role",
         "MemberRoleEnum": "accounts.choices.MemberRole",
