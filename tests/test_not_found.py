@@ -6,7 +6,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_unknown_api_url_answers_json_404(client):
-    response = client.get("/api/v1/applications/not-a-number/")
+    response = client.get("/api/v1/no-such-endpoint/")
     assert response.status_code == 404
     assert response["Content-Type"] == "application/json"
     assert response.json() == {"detail": "Not found.", "code": "not_found"}
