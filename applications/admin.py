@@ -7,6 +7,8 @@ transition log is append-only, so its admin grants no add, change or delete.
 
 from django.contrib import admin
 
+from dpa_funding.admin_base import ReadOnlyAdmin
+
 from .models import (
     Application,
     Document,
@@ -17,19 +19,6 @@ from .models import (
     RubricCriterion,
     TransitionLog,
 )
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """View-only: records written by the system, never by hand."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Mineral)

@@ -3,18 +3,9 @@ terms change only through the services (issuance, acceptance, rescission), which
 
 from django.contrib import admin
 
+from dpa_funding.admin_base import ReadOnlyAdmin
+
 from .models import Award, AwardNumberSequence, AwardTerms, LoanTerms, Obligation
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class LoanTermsInline(admin.StackedInline):
