@@ -1,13 +1,16 @@
-"""HTML forms for projects, applications, documents, transitions and the officer queue.
+"""HTML forms for projects, opportunities, applications, documents, transitions and the officer queue.
 
 Forms parse input; applications.services validates and writes (see accounts.forms for
 why model forms skip model validation and how service errors are mapped back).
 """
 
+import datetime as dt
 from decimal import Decimal
 
 from django import forms
 from django.core.validators import MinValueValidator
+from django.forms.formsets import DELETION_FIELD_NAME
+from django.utils import timezone
 
 from accounts.forms import ServiceModelForm, USWDSFormMixin
 from accounts.models import Organization
@@ -174,3 +177,146 @@ class QueueFilterForm(USWDSFormMixin, forms.Form):
     status = forms.ChoiceField(
         choices=[("", "All queue statuses"), *[(s.value, s.label) for s in QUEUE_STATUSES]], required=False,
     )
+
+
+# ---------------------------------------------------------------- funding opportunities (officers)
+
+CLOSING_HOUR = 17  # federal deadlines are usually 5:00 p.m. Eastern
+
+
+class LocalDateTimeField(forms.DateTimeField):
+    """A ``datetime-local`` input read in the current time zone (the site's, US Eastern).
+
+    Django makes the naive value aware in the current zone and rejects times that do not
+    exist or are ambiguous at a DST change. A bare date gets ``default_hour`` (17:00 for a
+    closing date, so a typed deadline day means the usual 5:00 p.m. Eastern).
+    """
+
+    widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+    input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
+
+    def __init__(self, *args, default_hour: int = 0, **kwargs):
+        self.default_hour = default_hour
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, value):
+        text = value.strip() if isinstance(value, str) else value
+        if isinstance(text, str) and len(text) == 10:
+            try:
+                day = dt.date.fromisoformat(text)
+            except ValueError:
+                pass
+            else:
+                value = f"{day.isoformat()}T{self.default_hour:02d}:00"
+        return super().to_python(value)
+
+
+def default_closes_at(days: int = 30) -> dt.datetime:
+    """5:00 p.m. Eastern (current time zone) ``days`` from today: the form's initial deadline."""
+    day = timezone.localdate() + dt.timedelta(days=days)
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(CLOSING_HOUR)))
+
+
+class OpportunityForm(ServiceModelForm):
+    """A solicitation's fields; its rubric comes from :func:`rubric_formset` alongside."""
+
+    instruments = forms.MultipleChoiceField(
+        choices=Instrument.choices, widget=forms.CheckboxSelectMultiple,
+        help_text="Award instruments applicants may request.",
+    )
+    opens_at = LocalDateTimeField(label="Opens (Eastern time)")
+    closes_at = LocalDateTimeField(
+        label="Closes (Eastern time)", default_hour=CLOSING_HOUR,
+        help_text="Federal deadlines are usually 5:00 p.m. Eastern.",
+    )
+    eligible_minerals = forms.ModelMultipleChoiceField(
+        queryset=Mineral.objects.order_by("name"), widget=forms.CheckboxSelectMultiple, required=False,
+        help_text="Leave every box empty to accept all critical minerals.",
+    )
+
+    class Meta:
+        model = FundingOpportunity
+        fields = [
+            "number", "title", "description", "instruments", "opens_at", "closes_at",
+            "budget_ceiling", "max_award", "min_cost_share_percent", "eligible_minerals",
+            "min_reviewers", "review_window_days", "credit_subsidy_rate_percent",
+        ]
+        widgets = {"description": forms.Textarea(attrs={"rows": 6})}
+        labels = {
+            "number": "Opportunity number",
+            "budget_ceiling": "Budget ceiling ($)",
+            "max_award": "Maximum award ($)",
+            "min_cost_share_percent": "Minimum cost share (%)",
+            "min_reviewers": "Minimum reviewers per application",
+            "review_window_days": "Review window (days)",
+            "credit_subsidy_rate_percent": "Credit subsidy rate (%)",
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.instance.pk:
+            self.initial.setdefault("closes_at", default_closes_at())
+        for name in ("budget_ceiling", "max_award"):
+            self.fields[name].min_value = Decimal("0")
+            self.fields[name].validators.append(MinValueValidator(Decimal("0")))
+            self.fields[name].widget.attrs.update({"min": "0", "step": "0.01"})
+        for name in ("min_cost_share_percent", "credit_subsidy_rate_percent"):
+            self.fields[name].widget.attrs.update({"min": "0", "max": "100", "step": "0.01"})
+
+    def service_fields(self) -> dict:
+        """Keyword arguments for opportunity_create / opportunity_update (minus the rubric)."""
+        return {name: self.cleaned_data.get(name) for name in self.Meta.fields}
+
+
+class RubricCriterionForm(USWDSFormMixin, forms.Form):
+    """One row of the rubric formset; the 100-point total is the service's rule."""
+
+    name = forms.CharField(max_length=120)
+    description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    weight = forms.IntegerField(min_value=1, max_value=100, widget=forms.NumberInput(attrs={"min": "1", "max": "100"}))
+    allows_na = forms.BooleanField(required=False, label="May be scored not applicable")
+
+
+class BaseRubricFormSet(forms.BaseFormSet):
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if DELETION_FIELD_NAME in form.fields:
+            form.fields[DELETION_FIELD_NAME].label = "Remove this criterion"
+            form.fields[DELETION_FIELD_NAME].widget.attrs["class"] = "usa-checkbox__input"
+
+    def criteria(self) -> list[dict]:
+        """Kept rows, in order, as the service's ``rubric`` list (blank extra rows skipped)."""
+        return [
+            {key: form.cleaned_data[key] for key in ("name", "description", "weight", "allows_na")}
+            for form in self.forms
+            if form.cleaned_data and not (self.can_delete and self._should_delete_form(form))
+        ]
+
+    def weight_total(self) -> int:
+        """Sum of the weights the rows show (bound data when re-rendered), for display."""
+        total = 0
+        for form in self.forms:
+            if self.is_bound and DELETION_FIELD_NAME in form.fields and form[DELETION_FIELD_NAME].value():
+                continue
+            try:
+                total += int(form["weight"].value() or 0)
+            except (TypeError, ValueError):
+                pass
+        return total
+
+
+def rubric_formset(data=None, *, initial: list[dict] | None = None) -> BaseRubricFormSet:
+    """The rubric rows (prefix ``rubric``): five blank rows for a new opportunity; on edit the
+    current criteria, each with a delete box, plus two blank rows."""
+    formset_class = forms.formset_factory(
+        RubricCriterionForm, formset=BaseRubricFormSet, extra=2 if initial else 5,
+        can_delete=initial is not None, can_delete_extra=False, max_num=20, validate_max=True,
+    )
+    return formset_class(data, initial=initial, prefix="rubric")
+
+
+def rubric_initial(opportunity: FundingOpportunity) -> list[dict]:
+    return [
+        {"name": c.name, "description": c.description, "weight": c.weight, "allows_na": c.allows_na}
+        for c in opportunity.rubric.all()
+    ]

@@ -35,10 +35,13 @@ from .forms import (
     QUEUE_STATUSES,
     ApplicationForm,
     DocumentUploadForm,
+    OpportunityForm,
     ProjectForm,
     QueueFilterForm,
     TransitionForm,
     member_organizations,
+    rubric_formset,
+    rubric_initial,
 )
 from .models import Application, Document, FundingOpportunity, Project
 from .selectors import is_member, is_staff_reader, transition_history
@@ -149,6 +152,7 @@ def opportunity_list(request):
     return render(request, "applications/opportunity_list.html", {
         "page_obj": page, "opportunities": page.object_list, "now": timezone.now(),
         "can_apply": request.user.role == Role.APPLICANT,
+        "is_officer": request.user.role == Role.PROGRAM_OFFICER,
     })
 
 
@@ -339,4 +343,61 @@ def officer_queue(request):
         "form": form, "page_obj": page, "applications": page.object_list,
         "submitted": ApplicationStatus.SUBMITTED, "screening": ApplicationStatus.SCREENING,
         "can_act": request.user.role == Role.PROGRAM_OFFICER,
+    })
+
+
+# ---------------------------------------------------------------- opportunities (program officers)
+
+
+def _require_officer(user) -> None:
+    if user.role != Role.PROGRAM_OFFICER:
+        raise PermissionDenied("Only program officers manage funding opportunities.")
+
+
+def _save_opportunity(request, form, formset, opp: FundingOpportunity | None):
+    """Validate both forms, call the service, map its errors back; the saved opportunity or None."""
+    if not (form.is_valid() and formset.is_valid()):
+        return None
+    rubric = formset.criteria()
+    try:
+        if opp is None:
+            return services.opportunity_create(actor=request.user, rubric=rubric, **form.service_fields())
+        # An untouched rubric is not resent: once reviews have scored, the service refuses
+        # any rubric, and the officer may still need to fix the title or dates.
+        unchanged = rubric == rubric_initial(opp)
+        return services.opportunity_update(actor=request.user, opportunity=opp,
+                                           rubric=None if unchanged else rubric, **form.service_fields())
+    except ValidationFailed as exc:
+        add_service_errors(form, exc)
+    except NotPermitted as exc:
+        raise PermissionDenied(exc.detail) from exc
+    return None
+
+
+@login_required
+def opportunity_create(request):
+    """A new solicitation (NOFO) with its weighted rubric."""
+    _require_officer(request.user)
+    form = OpportunityForm(request.POST or None)
+    formset = rubric_formset(request.POST or None)
+    if request.method == "POST" and (opp := _save_opportunity(request, form, formset, None)):
+        messages.success(request, f"Funding opportunity {opp.number} created.")
+        return redirect("applications:opportunity_detail", pk=opp.pk)
+    return render(request, "applications/opportunity_form.html", {
+        "form": form, "formset": formset, "opportunity": None,
+    })
+
+
+@login_required
+def opportunity_edit(request, pk: int):
+    """Edit a solicitation; its rubric is frozen once any reviewer has scored against it."""
+    _require_officer(request.user)
+    opp = get_object_or_404(FundingOpportunity.objects.prefetch_related("rubric", "eligible_minerals"), pk=pk)
+    form = OpportunityForm(request.POST or None, instance=opp)
+    formset = rubric_formset(request.POST or None, initial=rubric_initial(opp))
+    if request.method == "POST" and _save_opportunity(request, form, formset, opp):
+        messages.success(request, f"Funding opportunity {opp.number} saved.")
+        return redirect("applications:opportunity_detail", pk=opp.pk)
+    return render(request, "applications/opportunity_form.html", {
+        "form": form, "formset": formset, "opportunity": opp,
     })
