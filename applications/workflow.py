@@ -40,6 +40,7 @@ class TransitionSpec:
 
 _G = "applications.guards."
 _R = "reviews.guards."
+_R_EFFECTS = "reviews.effects."
 _A = "awards.guards."
 
 BEFORE_AWARD = tuple(
@@ -68,7 +69,8 @@ TRANSITIONS: dict[str, TransitionSpec] = {
         ),
         TransitionSpec(
             "mark_ineligible", "Mark ineligible", (S.SCREENING,), S.INELIGIBLE, OFFICER,
-            guards=(_G + "comment_given",), comment_required=True, comment_audience="applicant",
+            guards=(_G + "comment_given",), effects=(_R_EFFECTS + "close_assignments_on_ineligible",),
+            comment_required=True, comment_audience="applicant",
         ),
         TransitionSpec(
             "open_review", "Open merit review", (S.SCREENING,), S.UNDER_REVIEW, OFFICER,
@@ -93,7 +95,7 @@ TRANSITIONS: dict[str, TransitionSpec] = {
         ),
         TransitionSpec(
             "withdraw", "Withdraw application", BEFORE_AWARD, S.WITHDRAWN, AOR,
-            comment_audience="applicant",
+            effects=(_R_EFFECTS + "close_assignments_on_withdraw",), comment_audience="applicant",
         ),
     )
 }

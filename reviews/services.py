@@ -315,3 +315,20 @@ def assignments_auto_assign(*, actor, opportunity: FundingOpportunity, per_appli
     filled = Counter(app_id for app_id, _ in plan)
     result.unfilled = {a: n - filled[a] for a, n in needs.items() if n - filled[a] > 0}
     return result
+
+
+def assignments_close_outstanding(*, application: Application, reason: str) -> list[ReviewAssignment]:
+    """Release every assignment still awaiting certification or active, because the
+    application left review for good (withdrawn, found ineligible). Called inside that
+    application transition, which already holds the application's row lock. Closed
+    assignments stop their due-date reminders and escalations (the sweep only chases
+    outstanding ones)."""
+    closed = list(
+        ReviewAssignment.objects.select_for_update(of=("self",))
+        .filter(application=application, status__in=OUTSTANDING)
+    )
+    for assignment in closed:
+        assignment.decline_reason = reason
+        _set_status(assignment, to=S.DECLINED, transition="close", actor=None, comment=reason,
+                    fields=("decline_reason",))
+    return closed
