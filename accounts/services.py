@@ -52,7 +52,11 @@ def organization_create(*, actor: User, **fields) -> Organization:
     fields = _normalize(fields)
     org = Organization(**fields)
     _clean(org)
-    org.save()
+    try:
+        with transaction.atomic():
+            org.save()
+    except IntegrityError:  # a simultaneous registration took the UEI after our check
+        raise ValidationFailed({"uei": ["An organization with this UEI is already registered."]}) from None
     Membership.objects.create(organization=org, user=actor, role=MemberRole.AUTHORIZED_REPRESENTATIVE)
     return org
 

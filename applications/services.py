@@ -229,6 +229,10 @@ def actor_may_fire(spec: workflow.TransitionSpec, application: Application, acto
     return False
 
 
+def _is_applicant(actor) -> bool:
+    return actor is not None and actor.is_authenticated and actor.role == Role.APPLICANT
+
+
 def available_transitions(application: Application, actor) -> list[workflow.TransitionSpec]:
     """Transitions the actor may fire from the current state (guards not evaluated)."""
     return [
@@ -281,7 +285,10 @@ def application_transition(*, application_id: int, name: str, actor, data: dict 
         except ConcurrentTransition:
             raise Conflict() from None
         log_transition(subject=app, transition=name, from_state=from_state, to_state=app.status,
-                       actor=actor, comment=comment, internal=spec.comment_audience == "internal")
+                       actor=actor, comment=comment,
+                       # Officers' comments on internal steps stay internal; what an applicant
+                       # writes is never hidden from their own organization.
+                       internal=spec.comment_audience == "internal" and not _is_applicant(actor))
         transaction.on_commit(lambda: _announce_transition(
             application=app, transition=name, from_state=from_state, to_state=app.status,
             actor=actor, comment=comment,

@@ -104,9 +104,10 @@ class OpportunitySerializer(serializers.ModelSerializer):
 class BudgetSerializer(serializers.Serializer):
     """SF-424A section B object classes; totals are derived."""
 
+    # Sums of up to nine 15-digit amounts need 16 digits; 15 made serializing them a 500.
     total_direct = serializers.DecimalField(source="budget_total_direct", read_only=True,
-                                            max_digits=15, decimal_places=2)
-    total = serializers.DecimalField(source="budget_total", read_only=True, max_digits=15, decimal_places=2)
+                                            max_digits=16, decimal_places=2)
+    total = serializers.DecimalField(source="budget_total", read_only=True, max_digits=16, decimal_places=2)
 
     def get_fields(self):
         fields = {

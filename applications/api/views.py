@@ -23,6 +23,7 @@ from applications.documents import safe_download_name
 from applications.models import Application, Document, FundingOpportunity, Mineral, Project
 from applications.selectors import transition_history
 from dpa_funding.api.idempotency import IDEMPOTENCY_KEY, idempotent
+from dpa_funding.api.permissions import IsProgramOfficer
 from dpa_funding.api.schema import errors
 from dpa_funding.errors import NotFound, PayloadTooLarge
 
@@ -107,6 +108,12 @@ class OpportunityViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.
     serializer_class = OpportunitySerializer
     http_method_names = _CRUD_METHODS
     queryset = FundingOpportunity.objects.prefetch_related("rubric", "eligible_minerals").order_by("-opens_at", "id")
+
+    def get_permissions(self):
+        # Writes are for program officers: refuse others with 403 before validating the body.
+        if self.action in ("create", "partial_update", "update"):
+            return [*super().get_permissions(), IsProgramOfficer()]
+        return super().get_permissions()
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
