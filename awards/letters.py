@@ -350,7 +350,9 @@ def award_letter_queue(*, award: Award) -> None:
     from .tasks import generate_award_letter
 
     award_id, version = award.pk, award.terms_version
-    transaction.on_commit(lambda: generate_award_letter.delay(award_id, version))
+    # robust, as at issuance: the pending letter is committed by then and a broker outage must
+    # not turn the request into an error; award_letters_requeue_stalled sends it later.
+    transaction.on_commit(lambda: generate_award_letter.delay(award_id, version), robust=True)
 
 
 @transaction.atomic

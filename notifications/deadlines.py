@@ -116,7 +116,10 @@ def officers_for_opportunities(opportunity_ids: Iterable[int]) -> dict[int, list
     ids = set(opportunity_ids)
     through = FundingOpportunity.program_officers.through
     out: dict[int, list[int]] = defaultdict(list)
-    rows = through.objects.filter(fundingopportunity_id__in=ids, user__is_active=True)
+    # Only users who still hold the officer role: escalations name reviewers and new-submission
+    # notices name competitors, so a listed user whose role changed must not receive them.
+    rows = through.objects.filter(fundingopportunity_id__in=ids, user__is_active=True,
+                                  user__role=Role.PROGRAM_OFFICER)
     for opp_id, user_id in rows.values_list("fundingopportunity_id", "user_id"):
         out[opp_id].append(user_id)
     missing = ids - set(out)

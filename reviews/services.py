@@ -82,7 +82,11 @@ def _create(*, actor, application: Application, reviewer: User, due_at: dt.datet
     )
     log_transition(subject=assignment, transition="assign", from_state="", to_state=S.PENDING_COI,
                    actor=actor)
-    transaction.on_commit(lambda: review_assignment_created.send(sender=ReviewAssignment, assignment=assignment))
+    # robust: the assignment is committed by then; one failing notification must neither turn
+    # the request into an error nor skip the notifications of the other assignments queued
+    # by the same transaction (auto-assign).
+    transaction.on_commit(lambda: review_assignment_created.send(sender=ReviewAssignment, assignment=assignment),
+                          robust=True)
     return assignment
 
 
