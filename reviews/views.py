@@ -15,6 +15,7 @@ from accounts.choices import Role
 from accounts.forms import add_service_errors
 from applications.choices import ApplicationStatus
 from applications.models import Application, FundingOpportunity
+from dpa_funding.csv_safety import spreadsheet_safe
 from dpa_funding.errors import DomainError, NotFound, ValidationFailed
 
 from . import services
@@ -202,7 +203,8 @@ def ranking(request, pk: int):
         writer.writerow(["rank", "application", "title", "organization", "mean_score", "normalized_score",
                          "review_count", "score_spread", "flagged"])
         for r in rows:
-            writer.writerow([r.rank, r.application, r.title, r.organization, f"{r.mean_score:.2f}",
+            writer.writerow([r.rank, r.application, spreadsheet_safe(r.title),
+                             spreadsheet_safe(r.organization), f"{r.mean_score:.2f}",
                              f"{r.normalized_score:.2f}", r.review_count, f"{r.score_spread:.2f}",
                              "yes" if r.flagged else "no"])
         return response

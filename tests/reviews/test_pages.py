@@ -98,3 +98,11 @@ def test_officer_pages_are_forbidden_to_reviewers_and_workspace_to_officers(web)
     assert c.get(reverse("reviews:application_assignments", args=[app.pk])).status_code == 403
     assert c.get(reverse("reviews:ranking", args=[app.opportunity_id])).status_code == 403
     assert web(UserFactory(officer=True)).get(reverse("reviews:workspace")).status_code == 403
+
+
+def test_ranking_csv_neutralises_titles_a_spreadsheet_would_run_as_formulas(web):
+    officer = UserFactory(officer=True)
+    app = ApplicationFactory(status=ApplicationStatus.UNDER_REVIEW, title='=HYPERLINK("http://x","y")')
+    submitted_review(app, reviewers(1)[0], score=70)
+    csv = web(officer).get(reverse("reviews:ranking", args=[app.opportunity_id]) + "?format=csv")
+    assert "'=HYPERLINK" in csv.content.decode()
