@@ -13,6 +13,7 @@ from .choices import (
     Role,
     USState,
 )
+from .roles import is_federal_staff
 from .validators import (
     validate_cage,
     validate_congressional_district,
@@ -51,7 +52,7 @@ class OrganizationQuerySet(models.QuerySet):
         """The one rule for who sees an organization: its members; officers and admins see all."""
         if not user.is_authenticated:
             return self.none()
-        if user.role in (Role.PROGRAM_OFFICER, Role.ADMIN) or user.is_superuser:
+        if is_federal_staff(user):
             return self.all()
         return self.filter(memberships__user=user).distinct()
 

@@ -3,22 +3,17 @@
 from django.db import models
 
 from accounts.choices import MemberRole, Role
+from accounts.roles import is_federal_staff
 
 # Reviewer assignment states that grant access to the application (reviews.choices mirrors).
 REVIEWER_ACCESS_STATES = ("active", "submitted")
-
-
-def is_staff_reader(user) -> bool:
-    return user.is_authenticated and (
-        user.role in (Role.PROGRAM_OFFICER, Role.ADMIN) or user.is_superuser
-    )
 
 
 class ProjectQuerySet(models.QuerySet):
     def visible_to(self, user) -> "ProjectQuerySet":
         if not user.is_authenticated:
             return self.none()
-        if is_staff_reader(user):
+        if is_federal_staff(user):
             return self.all()
         return self.filter(organization__memberships__user=user).distinct()
 
@@ -29,7 +24,7 @@ class ApplicationQuerySet(models.QuerySet):
         and have certified no conflict for; officers and admins see all."""
         if not user.is_authenticated:
             return self.none()
-        if is_staff_reader(user):
+        if is_federal_staff(user):
             return self.all()
         if user.role == Role.REVIEWER:
             return self.filter(
@@ -73,7 +68,7 @@ def transition_history(application, user):
     rows = TransitionLog.objects.filter(
         content_type=ContentType.objects.get_for_model(type(application)), object_id=application.pk
     ).select_related("actor")
-    staff = is_staff_reader(user)
+    staff = is_federal_staff(user)
     result = []
     for row in rows:
         comment = row.comment if (staff or not row.comment_internal) else ""

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.choices import Role
 from accounts.forms import add_service_errors
+from accounts.roles import is_federal_staff
 from dpa_funding.errors import (
     ConditionsUnmet,
     Conflict,
@@ -44,7 +45,7 @@ from .forms import (
     rubric_initial,
 )
 from .models import Application, Document, FundingOpportunity, Project
-from .selectors import is_member, is_staff_reader, transition_history
+from .selectors import is_member, transition_history
 
 PAGE_SIZE = 25
 
@@ -246,7 +247,7 @@ def _render_detail(request, app: Application, *, unmet=(), failed: tuple[str, Tr
         "actions": actions,
         "unmet": list(unmet),
         "can_edit": member and app.status in EDITABLE_STATUSES,
-        "is_staff_view": is_staff_reader(request.user),
+        "is_staff_view": is_federal_staff(request.user),
     }, status=status)
 
 
@@ -328,7 +329,7 @@ def application_transition(request, pk: int, name: str):
 @login_required
 def officer_queue(request):
     """Applications awaiting screening or revision, oldest submission first."""
-    if not is_staff_reader(request.user):
+    if not is_federal_staff(request.user):
         raise PermissionDenied("The screening queue is for program officers.")
     form = QueueFilterForm(request.GET or None)
     apps = (Application.objects.visible_to(request.user).filter(status__in=QUEUE_STATUSES)

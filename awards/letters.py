@@ -33,7 +33,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from accounts.choices import Role
+from accounts.roles import is_program_officer
 from applications.services import log_transition
 from dpa_funding.errors import NotPermitted
 
@@ -362,7 +362,7 @@ def award_letter_request(*, actor, award: Award) -> Award:
     Sets the letter back to pending and queues the task on commit.  The new file replaces
     the stored one of the same version (same deterministic name), never adds a second.
     """
-    if not (actor.is_authenticated and (actor.role == Role.PROGRAM_OFFICER or actor.is_superuser)):
+    if not (is_program_officer(actor) or (actor.is_authenticated and actor.is_superuser)):
         raise NotPermitted("Only program officers can regenerate award letters.")
     locked = Award.objects.select_for_update().get(pk=award.pk)
     from_state = locked.letter_status

@@ -80,11 +80,11 @@ class AwardTerms(models.Model):
 class AwardQuerySet(models.QuerySet):
     def visible_to(self, user) -> "AwardQuerySet":
         """Members of the application's organization; officers and admins see all; others none."""
-        from applications.selectors import is_staff_reader
+        from accounts.roles import is_federal_staff
 
         if not user.is_authenticated:
             return self.none()
-        if is_staff_reader(user):
+        if is_federal_staff(user):
             return self.all()
         return self.filter(application__organization__memberships__user=user).distinct()
 

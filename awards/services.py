@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.choices import Role
+from accounts.roles import is_program_officer
 from applications.choices import CREDIT_INSTRUMENTS, ApplicationStatus, Instrument
 from applications.models import Application, FundingOpportunity
 from applications.selectors import is_aor
@@ -40,10 +40,6 @@ LOAN_LABELS = {
     "term_months": "the term in months", "grace_months": "the grace period in months",
     "payment_frequency": "the payment frequency", "first_payment_date": "the first payment date",
 }
-
-
-def is_officer(user) -> bool:
-    return bool(user and user.is_authenticated and user.role == Role.PROGRAM_OFFICER)
 
 
 # ---------------------------------------------------------------- money rules
@@ -199,7 +195,7 @@ def terms_save(*, actor, application: Application, expected_version: int | None 
     (checked again under a lock when the award is issued). Every save bumps ``version``;
     ``expected_version`` turns a stale edit into a 409 conflict.
     """
-    if not is_officer(actor):
+    if not is_program_officer(actor):
         raise NotPermitted("Only program officers negotiate award terms.")
     unknown = set(fields) - set(TERMS_FIELDS + LOAN_FIELDS)
     if unknown:
@@ -335,7 +331,7 @@ def award_rescind(*, actor, award: Award, comment: str) -> Award:
     comment = (comment or "").strip()
     with transaction.atomic():
         award = _locked(award)
-        if not is_officer(actor):
+        if not is_program_officer(actor):
             raise NotPermitted("Only program officers can rescind awards.")
         if award.status != AwardStatus.PENDING_ACCEPTANCE:
             raise InvalidTransition(f"The award is {award.get_status_display().lower()} and cannot be rescinded.")

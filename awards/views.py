@@ -15,9 +15,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.forms import add_service_errors
+from accounts.roles import is_federal_staff, is_program_officer
 from applications.choices import ApplicationStatus
 from applications.models import Application, FundingOpportunity, TransitionLog
-from applications.selectors import is_aor, is_staff_reader
+from applications.selectors import is_aor
 from applications.services import application_transition
 from dpa_funding.errors import (
     ConditionsUnmet,
@@ -51,7 +52,7 @@ def award_list(request):
     page = Paginator(awards, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "awards/award_list.html", {
         "page_obj": page, "awards": page.object_list, "statuses": AwardStatus.choices, "status": status,
-        "is_officer": is_staff_reader(request.user),
+        "is_officer": is_federal_staff(request.user),
     })
 
 
@@ -59,7 +60,7 @@ def award_list(request):
 def award_detail(request, pk):
     award = _award_or_404(request, pk)
     now = timezone.now()
-    officer = services.is_officer(request.user)
+    officer = is_program_officer(request.user)
     pending = award.status == AwardStatus.PENDING_ACCEPTANCE
     rows = selectors.award_schedule(award)
     history = TransitionLog.objects.filter(
@@ -72,7 +73,7 @@ def award_detail(request, pk):
         "can_rescind": officer and pending and now >= award.acceptance_due_at,
         "rescind_form": RescindForm(),
         "schedule": rows, "summary": summarize(rows, award.loan.inputs()) if rows else None,
-        "history": history if is_staff_reader(request.user) else [],
+        "history": history if is_federal_staff(request.user) else [],
     })
 
 
@@ -151,7 +152,7 @@ def award_regenerate_letter(request, pk):
 def _negotiation_application(request, pk) -> Application:
     app = get_object_or_404(
         Application.objects.visible_to(request.user).select_related("opportunity", "organization", "project"), pk=pk)
-    if not services.is_officer(request.user):
+    if not is_program_officer(request.user):
         raise PermissionDenied("Only program officers negotiate award terms.")
     return app
 
@@ -243,7 +244,7 @@ def issue(request, pk):
 @login_required
 def funds(request, pk):
     """An opportunity's budget: ceiling, obligated, available, by instrument and mineral."""
-    if not is_staff_reader(request.user):
+    if not is_federal_staff(request.user):
         raise PermissionDenied("Only program officers see budget positions.")
     opp = get_object_or_404(FundingOpportunity, pk=pk)
     awards = (Award.objects.filter(application__opportunity=opp)

@@ -4,7 +4,7 @@ models.py can use it without an import cycle)."""
 from django.db import models
 
 from accounts.choices import Role
-from applications.selectors import is_staff_reader
+from accounts.roles import is_federal_staff
 
 
 class ReviewAssignmentQuerySet(models.QuerySet):
@@ -12,7 +12,7 @@ class ReviewAssignmentQuerySet(models.QuerySet):
         """Reviewers see their own assignments; officers and admins all; applicants none."""
         if not user.is_authenticated:
             return self.none()
-        if is_staff_reader(user):
+        if is_federal_staff(user):
             return self.all()
         if user.role == Role.REVIEWER:
             return self.filter(reviewer=user)

@@ -9,9 +9,9 @@ from django.db.models.functions import Cast
 
 from accounts.choices import Role
 from accounts.models import Organization
+from accounts.roles import is_federal_staff
 from applications.choices import ApplicationStatus
 from applications.models import Application
-from applications.selectors import is_staff_reader
 from dpa_funding.errors import NotFound
 
 from .choices import ACCESS_STATES, AssignmentStatus
@@ -58,7 +58,7 @@ def application_reviews_for(user, application: Application) -> list[dict]:
     """
     base = (ReviewAssignment.objects.filter(application=application)
             .select_related("reviewer").prefetch_related("scores__criterion").order_by("submitted_at", "pk"))
-    if is_staff_reader(user):
+    if is_federal_staff(user):
         return [_review_dict(a, reviewer_label(a.reviewer), named=True, own=False)
                 for a in base.filter(status=AssignmentStatus.SUBMITTED)]
     if not (user.is_authenticated and user.role == Role.REVIEWER):

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from accounts.choices import Role
 from accounts.models import Membership, User
+from accounts.roles import is_program_officer
 from applications.choices import ApplicationStatus
 from applications.models import Application, FundingOpportunity
 from applications.services import application_transition, log_transition
@@ -33,12 +34,8 @@ S = AssignmentStatus
 ASSIGNABLE_APPLICATION_STATES = (ApplicationStatus.SCREENING, ApplicationStatus.UNDER_REVIEW)
 
 
-def _is_officer(user) -> bool:
-    return user is not None and user.is_authenticated and user.role == Role.PROGRAM_OFFICER
-
-
 def _require_officer(actor, action: str) -> None:
-    if not _is_officer(actor):
+    if not is_program_officer(actor):
         raise NotPermitted(f"Only program officers may {action}.")
 
 
@@ -236,7 +233,7 @@ def assignment_decline(*, actor, assignment: ReviewAssignment, reason: str) -> R
     """The reviewer (or a program officer, e.g. for an unresponsive reviewer) releases an
     assignment that is awaiting certification or active. If that leaves only submitted
     reviews, enough of them, the application's review completes as on a last submission."""
-    if not (_is_officer(actor) or (actor is not None and assignment.reviewer_id == actor.pk)):
+    if not (is_program_officer(actor) or (actor is not None and assignment.reviewer_id == actor.pk)):
         raise NotPermitted("Only the assigned reviewer or a program officer may decline this assignment.")
     app, assignment = _lock(assignment)
     if assignment.status not in OUTSTANDING:

@@ -5,7 +5,7 @@ from rest_framework import serializers
 
 from accounts.choices import MemberRole
 from accounts.models import Membership, Organization, User
-from dpa_funding.api.permissions import is_officer
+from accounts.roles import is_federal_staff
 
 
 class TokenRequestSerializer(serializers.Serializer):
@@ -76,7 +76,7 @@ class OrganizationSerializer(serializers.ModelSerializer):
     def to_representation(self, instance):
         data = super().to_representation(instance)
         request = self.context.get("request")
-        if not (request and is_officer(request.user)):
+        if not (request and is_federal_staff(request.user)):
             data.pop("foreign_entity_of_concern", None)
         return data
 

@@ -18,6 +18,7 @@ from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.roles import is_program_officer
 from applications.choices import ApplicationStatus, Instrument
 from applications.models import Application, FundingOpportunity
 from awards import selectors, services
@@ -105,7 +106,7 @@ class TermsView(APIView):
 
     def _application(self, request, pk) -> Application:
         app = get_object_or_404(Application.objects.visible_to(request.user).select_related("opportunity"), pk=pk)
-        if not services.is_officer(request.user):
+        if not is_program_officer(request.user):
             raise NotPermitted("Only program officers negotiate award terms.")
         return app
 

@@ -4,14 +4,7 @@ whole endpoints by role."""
 
 from rest_framework.permissions import BasePermission
 
-from accounts.choices import Role
-
-
-def is_officer(user) -> bool:
-    """Program officers and administrators (federal staff who manage the program)."""
-    return bool(user and user.is_authenticated and (
-        user.role in (Role.PROGRAM_OFFICER, Role.ADMIN) or user.is_superuser
-    ))
+from accounts.roles import is_federal_staff
 
 
 class IsProgramOfficer(BasePermission):
@@ -20,4 +13,4 @@ class IsProgramOfficer(BasePermission):
     message = "Only program officers may do this."
 
     def has_permission(self, request, view) -> bool:
-        return is_officer(request.user)
+        return is_federal_staff(request.user)
