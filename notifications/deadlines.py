@@ -205,9 +205,15 @@ register(DeadlineKind(
 
 
 def _review_pending(qs):
+    """Outstanding assignments of applications that can be reviewed now: while an
+    application is back with the applicant for revision, its reviewers are not chased."""
+    from applications.choices import ApplicationStatus
     from reviews.choices import AssignmentStatus
 
-    return qs.filter(status__in=(AssignmentStatus.PENDING_COI, AssignmentStatus.ACTIVE))
+    return qs.filter(
+        status__in=(AssignmentStatus.PENDING_COI, AssignmentStatus.ACTIVE),
+        application__status__in=(ApplicationStatus.SCREENING, ApplicationStatus.UNDER_REVIEW),
+    )
 
 
 def _review_officers(assignments: list) -> dict[int, list[int]]:
