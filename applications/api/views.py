@@ -23,7 +23,7 @@ from applications.documents import safe_download_name
 from applications.models import Application, Document, FundingOpportunity, Mineral, Project
 from applications.selectors import transition_history
 from dpa_funding.api.idempotency import IDEMPOTENCY_KEY, idempotent
-from dpa_funding.api.permissions import IsProgramOfficer
+from dpa_funding.api.permissions import IsApplicant, IsProgramOfficer
 from dpa_funding.api.schema import errors
 from dpa_funding.errors import NotFound, PayloadTooLarge
 
@@ -80,6 +80,12 @@ class ProjectViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.Retr
         if _fake(self):
             return Project.objects.none()
         return Project.objects.visible_to(self.request.user).prefetch_related("minerals").order_by("name", "id")
+
+    def get_permissions(self):
+        # Only applicants create these: refuse staff with 403 before validating the body.
+        if self.action == "create":
+            return [*super().get_permissions(), IsApplicant()]
+        return super().get_permissions()
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)

@@ -4,6 +4,7 @@ whole endpoints by role."""
 
 from rest_framework.permissions import BasePermission
 
+from accounts.choices import Role
 from accounts.roles import is_federal_staff
 
 
@@ -14,3 +15,13 @@ class IsProgramOfficer(BasePermission):
 
     def has_permission(self, request, view) -> bool:
         return is_federal_staff(request.user)
+
+
+class IsApplicant(BasePermission):
+    """Allow applicant accounts only: organizations and projects belong to applicants, so
+    staff get 403 before their request body is even validated."""
+
+    message = "Only applicant accounts may do this."
+
+    def has_permission(self, request, view) -> bool:
+        return bool(request.user and request.user.is_authenticated and request.user.role == Role.APPLICANT)

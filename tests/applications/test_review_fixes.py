@@ -75,3 +75,11 @@ def test_a_uei_taken_between_validation_and_insert_is_a_field_error_not_a_500(mo
             postal_code="89501", congressional_district="NV-002",
         )
     assert "uei" in exc.value.errors
+
+
+@pytest.mark.parametrize("path", ["/api/v1/organizations/", "/api/v1/projects/"])
+def test_staff_creating_applicant_records_get_403_even_with_an_invalid_body(client_for, path):
+    from tests.factories import UserFactory
+
+    response = client_for(UserFactory(officer=True)).post(path, {"uei": "not valid"}, format="json")
+    assert response.status_code == 403
