@@ -167,6 +167,10 @@ if CELERY_BROKER_URL == "filesystem://":
         "control_folder": str(RUN_DIR / "broker" / "control"),
         "store_processed": False,
     }
+    # kombu's filesystem transport needs its folders to exist before the first publish
+    # (e.g. the demo loader queues emails before `make run` starts the worker).
+    for _folder in ("queue", "processed", "control"):
+        (RUN_DIR / "broker" / _folder).mkdir(parents=True, exist_ok=True)
 else:
     # Tasks ack late; the visibility timeout must exceed the longest task plus retries.
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
