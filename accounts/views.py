@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from applications.models import Application, Project
 from applications.selectors import is_aor
-from dpa_funding.errors import NotPermitted, ValidationFailed
+from dpa_funding.errors import ValidationFailed
 
 from . import services
 from .choices import MemberRole, Role
@@ -77,8 +77,6 @@ def organization_create(request):
             org = services.organization_create(actor=request.user, **form.service_fields())
         except ValidationFailed as exc:
             add_service_errors(form, exc)
-        except NotPermitted as exc:
-            raise PermissionDenied(exc.detail) from exc
         else:
             messages.success(request, f"{org.legal_name} is registered. You are its authorized representative.")
             return redirect("accounts:organization_detail", pk=org.pk)
@@ -111,8 +109,6 @@ def organization_edit(request, pk: int):
             services.organization_update(actor=request.user, organization=org, **form.service_fields())
         except ValidationFailed as exc:
             add_service_errors(form, exc)
-        except NotPermitted as exc:
-            raise PermissionDenied(exc.detail) from exc
         else:
             messages.success(request, "Organization details saved.")
             return redirect("accounts:organization_detail", pk=org.pk)
@@ -133,8 +129,6 @@ def member_add(request, pk: int):
             )
         except ValidationFailed as exc:
             add_service_errors(form, exc)
-        except NotPermitted as exc:
-            raise PermissionDenied(exc.detail) from exc
         else:
             messages.success(
                 request, f"{membership.user.username} added as {membership.get_role_display().lower()}."

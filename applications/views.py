@@ -23,7 +23,6 @@ from dpa_funding.errors import (
     ConditionsUnmet,
     Conflict,
     InvalidTransition,
-    NotPermitted,
     PayloadTooLarge,
     UnsupportedMediaType,
     ValidationFailed,
@@ -119,8 +118,6 @@ def project_create(request):
             )
         except ValidationFailed as exc:
             add_service_errors(form, exc)
-        except NotPermitted as exc:
-            raise PermissionDenied(exc.detail) from exc
         else:
             messages.success(request, f"Project “{project.name}” created.")
             return redirect("applications:project_list")
@@ -138,8 +135,6 @@ def project_edit(request, pk: int):
             services.project_update(actor=request.user, project=project, **form.service_fields())
         except ValidationFailed as exc:
             add_service_errors(form, exc)
-        except NotPermitted as exc:
-            raise PermissionDenied(exc.detail) from exc
         else:
             messages.success(request, "Project saved.")
             return redirect("applications:project_list")
@@ -193,8 +188,6 @@ def application_create(request):
             )
         except ValidationFailed as exc:
             add_service_errors(form, exc)
-        except NotPermitted as exc:
-            raise PermissionDenied(exc.detail) from exc
         else:
             messages.success(request, "Draft saved. Upload the required documents, then submit.")
             return redirect("applications:detail", pk=app.pk)
@@ -218,8 +211,6 @@ def application_edit(request, pk: int):
                                         **form.service_fields())
         except ValidationFailed as exc:
             add_service_errors(form, exc)
-        except NotPermitted as exc:
-            raise PermissionDenied(exc.detail) from exc
         except InvalidTransition as exc:
             messages.error(request, exc.detail)
             return redirect("applications:detail", pk=app.pk)
@@ -275,8 +266,6 @@ def document_upload(request, pk: int):
         except (PayloadTooLarge, UnsupportedMediaType) as exc:
             form.add_error("file", exc.detail)
             form.mark_errors()
-        except NotPermitted as exc:
-            raise PermissionDenied(exc.detail) from exc
         except InvalidTransition as exc:
             messages.error(request, exc.detail)
             return redirect("applications:detail", pk=app.pk)
@@ -314,8 +303,6 @@ def application_transition(request, pk: int, name: str):
         )
     except ConditionsUnmet as exc:
         return _render_detail(request, app, unmet=exc.unmet, failed=(name, form))
-    except NotPermitted as exc:
-        raise PermissionDenied(exc.detail) from exc
     except (InvalidTransition, Conflict) as exc:
         messages.error(request, exc.detail)
         return redirect(_safe_next(request, detail_url))
@@ -370,8 +357,6 @@ def _save_opportunity(request, form, formset, opp: FundingOpportunity | None):
                                            rubric=None if unchanged else rubric, **form.service_fields())
     except ValidationFailed as exc:
         add_service_errors(form, exc)
-    except NotPermitted as exc:
-        raise PermissionDenied(exc.detail) from exc
     return None
 
 

@@ -24,7 +24,6 @@ from dpa_funding.errors import (
     ConditionsUnmet,
     Conflict,
     InvalidTransition,
-    NotPermitted,
     ValidationFailed,
 )
 
@@ -103,8 +102,6 @@ def award_schedule_csv(request, pk):
 def _act(request, award, action, **kwargs):
     try:
         action(actor=request.user, award=award, **kwargs)
-    except NotPermitted as exc:
-        raise PermissionDenied(exc.detail) from exc
     except ConditionsUnmet as exc:
         for reason in exc.unmet:
             messages.error(request, reason)
@@ -227,8 +224,6 @@ def issue(request, pk):
     try:
         app = application_transition(application_id=app.pk, name="award", actor=request.user,
                                      expected_status=ApplicationStatus.NEGOTIATION)
-    except NotPermitted as exc:
-        raise PermissionDenied(exc.detail) from exc
     except ConditionsUnmet as exc:
         for reason in exc.unmet:
             messages.error(request, reason)

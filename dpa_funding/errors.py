@@ -4,6 +4,8 @@ Views and forms never invent their own error shapes; the DRF exception handler i
 ``dpa_funding.api.exceptions`` and the HTML views turn these into responses.
 """
 
+from django.core.exceptions import PermissionDenied
+
 
 class DomainError(Exception):
     """Base for errors a user can act on. ``code`` is stable and appears in API bodies."""
@@ -40,7 +42,9 @@ class ConditionsUnmet(DomainError):
         self.unmet = list(unmet)
 
 
-class NotPermitted(DomainError):
+class NotPermitted(DomainError, PermissionDenied):
+    """Also a Django PermissionDenied, so HTML views answer 403 without translating it."""
+
     status_code = 403
     code = "permission_denied"
     default_detail = "You do not have permission to perform this action."
