@@ -28,8 +28,8 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(Organization)
 class OrganizationAdmin(admin.ModelAdmin):
-    list_display = ("legal_name", "uei", "ein", "state", "foreign_ownership_percent", "feoc")
-    list_filter = ("state",)
+    list_display = ("legal_name", "uei", "ein", "country", "state", "foreign_ownership_percent", "feoc")
+    list_filter = ("country", "state")
     search_fields = ("legal_name", "uei", "ein", "cage_code")
     readonly_fields = ("created_at", "updated_at")
     inlines = [MembershipInline]

@@ -10,6 +10,7 @@ from django import forms
 from dpa_funding.errors import ValidationFailed
 
 from .choices import MemberRole
+from .geography import grouped_choices
 from .models import Organization
 
 # USWDS classes per widget type (see templates/includes/form_field.html).
@@ -62,7 +63,9 @@ class USWDSFormMixin:
 def add_service_errors(form: forms.BaseForm, exc: ValidationFailed) -> None:
     """Attach a service's field errors to the form: known fields get field errors, the rest
     (``__all__``, ``budget``, fields the form does not show) become non-field errors."""
+    aliases = getattr(form, "error_aliases", {})
     for name, messages in exc.errors.items():
+        name = aliases.get(name, name)
         messages = messages if isinstance(messages, list | tuple) else [messages]
         for message in messages:
             if name in form.fields:
@@ -119,7 +122,37 @@ class CountryListField(forms.CharField):
         return [part.strip().upper() for part in text.replace(";", ",").split(",") if part.strip()]
 
 
-class OrganizationForm(ServiceModelForm):
+class LocationField(forms.ChoiceField):
+    """Country and subdivision chosen together (``US-NV``, ``AU-WA``): the subdivision codes
+    repeat across countries, so one select with a group per country avoids ambiguity."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", "State, province or nation")
+        super().__init__(choices=[("", "- Select -"), *grouped_choices()], **kwargs)
+
+    @staticmethod
+    def initial_for(instance) -> str:
+        return f"{instance.country}-{instance.state}" if instance.pk and instance.state else ""
+
+    @staticmethod
+    def split(value: str) -> dict:
+        country, _, state = (value or "").partition("-")
+        return {"country": country, "state": state}
+
+
+class LocationFormMixin:
+    """Puts the ``location`` field's country and state into the service fields."""
+
+    error_aliases = {"country": "location", "state": "location"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["location"].initial = LocationField.initial_for(self.instance)
+
+
+class OrganizationForm(LocationFormMixin, ServiceModelForm):
+    location = LocationField(help_text="Applicants in Australia or the United Kingdom are domestic "
+                                       "sources only after a program officer's determination.")
     foreign_owner_countries = CountryListField(
         required=False, label="Foreign owner countries",
         help_text="Comma-separated two-letter ISO country codes, e.g. CA, AU. Leave empty if none.",
@@ -128,7 +161,7 @@ class OrganizationForm(ServiceModelForm):
     class Meta:
         model = Organization
         fields = [
-            "legal_name", "uei", "ein", "cage_code", "naics_code", "address_line1", "city", "state",
+            "legal_name", "uei", "ein", "cage_code", "naics_code", "address_line1", "city",
             "postal_code", "congressional_district", "foreign_ownership_percent", "foreign_owner_countries",
         ]
         help_texts = {
@@ -136,12 +169,13 @@ class OrganizationForm(ServiceModelForm):
             "ein": "9 digits, no dash.",
             "cage_code": "5 letters or digits (optional).",
             "naics_code": "6 digits.",
-            "congressional_district": "e.g. NV-002, or WY-AL for at-large.",
+            "congressional_district": "US addresses only: e.g. NV-002, or WY-AL for at-large.",
             "foreign_ownership_percent": "Share of the organization owned by foreign persons or entities.",
         }
 
     def service_fields(self) -> dict:
-        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+        fields = {name: self.cleaned_data[name] for name in self.Meta.fields}
+        return {**fields, **LocationField.split(self.cleaned_data["location"])}
 
 
 class MemberAddForm(USWDSFormMixin, forms.Form):

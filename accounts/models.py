@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
@@ -11,12 +12,11 @@ from .choices import (
     FOREIGN_ENTITY_OF_CONCERN_MIN_PERCENT,
     MemberRole,
     Role,
-    USState,
 )
+from .geography import DETERMINATION_COUNTRIES, Country, location_errors, subdivision_name
 from .roles import is_federal_staff
 from .validators import (
     validate_cage,
-    validate_congressional_district,
     validate_country_codes,
     validate_ein,
     validate_naics,
@@ -67,10 +67,12 @@ class Organization(models.Model):
     naics_code = models.CharField("NAICS code", max_length=6, validators=[validate_naics])
     address_line1 = models.CharField(max_length=200)
     city = models.CharField(max_length=100)
-    state = models.CharField(max_length=2, choices=USState.choices)
+    country = models.CharField(max_length=2, choices=Country.choices, default=Country.US)
+    # The country's subdivision (ISO 3166-2 without the prefix); validated with the country.
+    state = models.CharField(max_length=3, help_text="State, province, territory or nation code.")
     postal_code = models.CharField(max_length=10)
     congressional_district = models.CharField(
-        max_length=6, validators=[validate_congressional_district]
+        max_length=6, blank=True, help_text="US addresses only, e.g. NV-002 or WY-AL."
     )
     foreign_ownership_percent = models.DecimalField(
         max_digits=5,
@@ -92,6 +94,21 @@ class Organization(models.Model):
     def __str__(self) -> str:
         return f"{self.legal_name} ({self.uei})"
 
+    def clean(self):
+        super().clean()
+        errors = location_errors(self.country, self.state, self.congressional_district)
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def needs_domestic_source_determination(self) -> bool:
+        """Australian and UK businesses are domestic sources only once an officer determines so."""
+        return self.country in DETERMINATION_COUNTRIES
+
+    @property
+    def state_name(self) -> str:
+        return subdivision_name(self.country, self.state)
+
     @property
     def foreign_entity_of_concern(self) -> bool:
         """Owned 25% or more by an owner in China, Russia, Iran or North Korea (42 USC 18741)."""
@@ -101,7 +118,10 @@ class Organization(models.Model):
 
     @property
     def address_lines(self) -> list[str]:
-        return [self.address_line1, f"{self.city}, {self.state} {self.postal_code}"]
+        lines = [self.address_line1, f"{self.city}, {self.state} {self.postal_code}"]
+        if self.country != Country.US:
+            lines.append(Country(self.country).label)
+        return lines
 
 
 class Membership(models.Model):

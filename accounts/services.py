@@ -101,7 +101,7 @@ def membership_add(*, actor: User, organization: Organization, username: str, ro
 
 def _normalize(fields: dict) -> dict:
     out = dict(fields)
-    for key in ("uei", "cage_code", "state"):
+    for key in ("uei", "cage_code", "state", "country"):
         if isinstance(out.get(key), str):
             out[key] = out[key].strip().upper()
     if isinstance(out.get("foreign_owner_countries"), list):

@@ -31,8 +31,8 @@ class MineralAdmin(admin.ModelAdmin):
 
 @admin.register(Project)
 class ProjectAdmin(admin.ModelAdmin):
-    list_display = ("name", "organization", "facility_type", "stage", "state")
-    list_filter = ("facility_type", "stage", "state")
+    list_display = ("name", "organization", "facility_type", "stage", "country", "state")
+    list_filter = ("facility_type", "stage", "country", "state")
     search_fields = ("name", "organization__legal_name", "organization__uei")
     list_select_related = ("organization",)
     filter_horizontal = ("minerals",)

@@ -188,7 +188,8 @@ def ensure_history_opportunity(result: DemoResult, officer: User, rows: list) ->
             "Publicly announced federal critical-mineral awards, imported for portfolio views. "
             "Not a solicitation: it mixes DPA Title III awards with DoD IBAS contracts, Office of "
             "Strategic Capital loans and DOE loans and grants; each application's summary names "
-            "its program, source and caveats. Canadian projects are not included."
+            "its program, source and caveats. Canadian projects are included (Canada is a "
+            "domestic source under DPA Title III)."
         ),
         instruments=ALL_INSTRUMENTS,
         opens_at=_eastern(date(2020, 1, 1), 9), closes_at=_eastern(date(2025, 12, 31), 17),
@@ -210,8 +211,8 @@ def _history_organization(result: DemoResult, row) -> Organization:
         org = Organization(
             legal_name=row.organization_name, uei=uei, ein=history.synthetic_ein(row.organization_name),
             naics_code=history.naics_for(row), address_line1="Street address not in the public announcement",
-            city=row.location[:100], state=row.state, postal_code="00000",
-            congressional_district=history.congressional_district(row.state),
+            city=row.location[:100], country=row.country, state=row.state, postal_code="00000",
+            congressional_district=history.congressional_district(row.state, row.country),
         )
         org.full_clean()
         org.save()
@@ -224,7 +225,7 @@ def _history_project(result: DemoResult, org: Organization, row, minerals: dict)
     if project is None:
         project = Project(
             organization=org, name=row.project_name, facility_type=row.facility_type, stage=row.stage,
-            state=row.state, county=row.county,
+            country=row.country, state=row.state, county=row.county,
             description=f"{row.mineral_text}. Imported from a public award announcement.",
         )
         project.full_clean()

@@ -5,9 +5,9 @@ awards with their sources. They become organizations, projects and *awarded* app
 in one closed "historical" opportunity, so portfolio views have real names, places,
 minerals and amounts. Choices made, because the CSV is public reporting, not SF-424 data:
 
-- Rows in Canada (ON, YT) are skipped: Canada counts as a domestic source under DPA
-  Title III, but Organization.state and Project.state hold US states only, and inventing
-  a US state would be wrong. They are reported as skipped.
+- Rows in Canada (ON, YT) are imported with country CA and the province or territory:
+  Canada is a domestic source under DPA Title III (50 U.S.C. 4552(7)). They carry no
+  congressional district (US addresses only).
 - A state marked "(inferred)" is used and flagged; a state marked UNVERIFIED falls back
   to the organization's state from its other rows and is flagged (else the row is skipped).
 - Dates: YYYY-MM-DD, YYYY-MM (first of month) and YYYY (January 1) are read and their
@@ -29,7 +29,7 @@ from decimal import Decimal
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from accounts.choices import USState
+from accounts.geography import Country, subdivisions
 from applications.choices import BUDGET_CATEGORIES, FacilityType, Instrument, ProjectStage
 
 CSV_PATH = Path(__file__).resolve().parent / "data" / "dpa_critical_mineral_awards.csv"
@@ -131,6 +131,7 @@ class AwardRow:
     source_url: str
     notes: str
     state: str = ""
+    country: str = Country.US
     announced: date | None = None
     date_precision: str = ""
     instrument: str = ""
@@ -211,14 +212,16 @@ def parse_announced(text: str) -> tuple[date | None, str]:
     return None, "date not verified; submitted_at left empty"
 
 
-def parse_state(text: str) -> tuple[str, str]:
-    """(US state code or "", status): status is "", "inferred", "canada" or "unverified"."""
-    if "canada" in text.lower():
-        return "", "canada"
+def parse_state(text: str) -> tuple[str, str, str]:
+    """(country, subdivision code or "", status): status is "", "inferred" or "unverified".
+
+    "ON (Canada)" is Ontario in Canada; anything else is read as a US state.
+    """
+    country = Country.CA if "canada" in text.lower() else Country.US
     code = text.strip().split(" ")[0].upper()
-    if code in USState.values:
-        return code, "inferred" if "inferred" in text.lower() else ""
-    return "", "unverified"
+    if code in subdivisions(country):
+        return country, code, "inferred" if "inferred" in text.lower() else ""
+    return country, "", "unverified"
 
 
 def interpret(raw: dict, line: int) -> AwardRow:
@@ -230,11 +233,7 @@ def interpret(raw: dict, line: int) -> AwardRow:
         program=raw["agency_program"].strip(), instrument_text=raw["instrument"].strip(),
         source_url=raw["source_url"].strip(), notes=raw["notes"].strip(),
     )
-    row.state, state_status = parse_state(row.state_text)
-    if state_status == "canada":
-        row.skip_reason = (f"project in Canada ({row.state_text}); Canada is a domestic source under "
-                           "DPA Title III, but organizations and projects here hold US states only")
-        return row
+    row.country, row.state, state_status = parse_state(row.state_text)
     if state_status == "inferred":
         row.caveats.append(f"State {row.state} is inferred in the source, not stated.")
     if state_status == "unverified":
@@ -276,12 +275,12 @@ def read_rows(path: Path = CSV_PATH) -> list[AwardRow]:
     states = {}
     for row in rows:  # an unverified state falls back to the organization's state from other rows
         if row.state and not row.skip_reason:
-            states.setdefault(row.organization_name, row.state)
+            states.setdefault((row.organization_name, row.country), row.state)
     for row in rows:
         if not row.state and not row.skip_reason:
-            row.state = states.get(row.organization_name, "")
+            row.state = states.get((row.organization_name, row.country), "")
             if not row.state:
-                row.skip_reason = "no verified US state for the project or its organization"
+                row.skip_reason = "no verified state or province for the project or its organization"
     return rows
 
 
@@ -308,8 +307,11 @@ def naics_for(row: AwardRow) -> str:
     return NAICS_BY_FACILITY.get(row.facility_type, "331410")
 
 
-def congressional_district(state: str) -> str:
+def congressional_district(state: str, country: str = Country.US) -> str:
     # "-00" marks a district the source does not record (only at-large states are knowable).
+    # Districts exist for US addresses only.
+    if country != Country.US:
+        return ""
     return f"{state}-AL" if state in AT_LARGE_STATES else f"{state}-00"
 
 

@@ -12,7 +12,7 @@ from django.core.validators import MinValueValidator
 from django.forms.formsets import DELETION_FIELD_NAME
 from django.utils import timezone
 
-from accounts.forms import ServiceModelForm, USWDSFormMixin
+from accounts.forms import LocationField, LocationFormMixin, ServiceModelForm, USWDSFormMixin
 from accounts.models import Organization
 
 from .choices import BUDGET_CATEGORIES, ApplicationStatus, DocumentKind, Instrument
@@ -29,7 +29,8 @@ class DateInput(forms.DateInput):
     input_type = "date"
 
 
-class ProjectForm(ServiceModelForm):
+class ProjectForm(LocationFormMixin, ServiceModelForm):
+    location = LocationField(label="Site: state, province or nation")
     organization = forms.ModelChoiceField(queryset=Organization.objects.none())
     minerals = forms.ModelMultipleChoiceField(
         queryset=Mineral.objects.all(), widget=forms.CheckboxSelectMultiple,
@@ -39,7 +40,7 @@ class ProjectForm(ServiceModelForm):
     class Meta:
         model = Project
         fields = [
-            "organization", "name", "facility_type", "stage", "minerals", "state", "county",
+            "organization", "name", "facility_type", "stage", "minerals", "county",
             "latitude", "longitude", "annual_capacity_tonnes", "on_military_installation", "description",
         ]
         widgets = {"description": forms.Textarea(attrs={"rows": 4})}
@@ -56,6 +57,7 @@ class ProjectForm(ServiceModelForm):
     def service_fields(self) -> dict:
         data = dict(self.cleaned_data)
         data.pop("organization", None)
+        data.update(LocationField.split(data.pop("location")))
         return data
 
 

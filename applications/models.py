@@ -7,12 +7,13 @@ from pathlib import PurePath
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
-from accounts.choices import USState
+from accounts.geography import Country, location_errors, subdivision_name
 from accounts.models import Organization
 
 from . import workflow
@@ -64,7 +65,9 @@ class Project(models.Model):
     facility_type = models.CharField(max_length=30, choices=FacilityType.choices)
     stage = models.CharField(max_length=20, choices=ProjectStage.choices)
     minerals = models.ManyToManyField(Mineral, related_name="projects")
-    state = models.CharField(max_length=2, choices=USState.choices)
+    country = models.CharField(max_length=2, choices=Country.choices, default=Country.US)
+    # The site's subdivision (ISO 3166-2 without the prefix); validated with the country.
+    state = models.CharField(max_length=3, help_text="State, province, territory or nation code.")
     county = models.CharField(max_length=100, blank=True)
     latitude = models.DecimalField(
         max_digits=9, decimal_places=6, null=True, blank=True,
@@ -89,6 +92,16 @@ class Project(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self):
+        super().clean()
+        errors = location_errors(self.country, self.state, None, district_field=False)
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def state_name(self) -> str:
+        return subdivision_name(self.country, self.state)
 
 
 class FundingOpportunity(models.Model):

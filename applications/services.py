@@ -50,12 +50,17 @@ def _full_clean(instance, exclude: Iterable[str] = ()) -> None:
 # ---------------------------------------------------------------- projects
 
 
+def _upper(fields: dict, *names: str) -> dict:
+    """Codes are stored upper-case whatever case the client sent."""
+    return {k: (v.strip().upper() if k in names and isinstance(v, str) else v) for k, v in fields.items()}
+
+
 @transaction.atomic
 def project_create(*, actor, organization, minerals: Iterable, **fields) -> Project:
     """Create a project for an organization the actor belongs to."""
     if not is_member(actor, organization.pk):
         raise NotPermitted("Only members of the organization can add projects to it.")
-    project = Project(organization=organization, **fields)
+    project = Project(organization=organization, **_upper(fields, "country", "state"))
     _full_clean(project)
     project.save()
     project.minerals.set(minerals)
@@ -66,7 +71,7 @@ def project_create(*, actor, organization, minerals: Iterable, **fields) -> Proj
 def project_update(*, actor, project: Project, minerals: Iterable | None = None, **fields) -> Project:
     if not is_member(actor, project.organization_id):
         raise NotPermitted("Only members of the organization can edit its projects.")
-    for name, value in fields.items():
+    for name, value in _upper(fields, "country", "state").items():
         setattr(project, name, value)
     _full_clean(project)
     project.save()

@@ -4,6 +4,7 @@ validators and runs in the services, so field errors have one source."""
 from rest_framework import serializers
 
 from accounts.choices import MemberRole
+from accounts.geography import Country
 from accounts.models import Membership, Organization, User
 from accounts.roles import is_federal_staff
 
@@ -47,7 +48,8 @@ class MeSerializer(UserSerializer):
 
 ORGANIZATION_FIELDS = [
     "legal_name", "uei", "ein", "cage_code", "naics_code", "address_line1", "city", "state",
-    "postal_code", "congressional_district", "foreign_ownership_percent", "foreign_owner_countries",
+    "postal_code", "congressional_district", "country", "foreign_ownership_percent",
+    "foreign_owner_countries",
 ]
 # Format and uniqueness rules run in accounts.services (after normalizing case), which reports
 # them as field errors; repeating them here would reject "nv-002" before it is normalized.
@@ -65,11 +67,24 @@ class OrganizationSerializer(serializers.ModelSerializer):
         read_only=True, required=False,
         help_text="Derived (42 U.S.C. 18741); present only for program officers and administrators.",
     )
-    state = serializers.CharField(max_length=2, help_text="USPS code, e.g. 'NV'.")
+    needs_domestic_source_determination = serializers.BooleanField(
+        read_only=True, required=False,
+        help_text="Australian or UK applicant: a domestic source only after the officer's "
+                  "determination (50 U.S.C. 4552(7)); present only for federal staff.",
+    )
+    country = serializers.ChoiceField(choices=Country.choices, default=Country.US, required=False)
+    state = serializers.CharField(
+        max_length=3, help_text="The country's subdivision code: 'NV', 'ON', 'WA', 'SCT'.",
+    )
+    congressional_district = serializers.CharField(
+        max_length=6, required=False, allow_blank=True,
+        help_text="US addresses only, e.g. 'NV-002' or 'WY-AL'; empty elsewhere.",
+    )
 
     class Meta:
         model = Organization
-        fields = ["id", *ORGANIZATION_FIELDS, "foreign_entity_of_concern", "created_at", "updated_at"]
+        fields = ["id", *ORGANIZATION_FIELDS, "foreign_entity_of_concern",
+                  "needs_domestic_source_determination", "created_at", "updated_at"]
         read_only_fields = ["id", "created_at", "updated_at"]
         extra_kwargs = _NO_FIELD_VALIDATORS
 
@@ -78,6 +93,7 @@ class OrganizationSerializer(serializers.ModelSerializer):
         request = self.context.get("request")
         if not (request and is_federal_staff(request.user)):
             data.pop("foreign_entity_of_concern", None)
+            data.pop("needs_domestic_source_determination", None)
         return data
 
 

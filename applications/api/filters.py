@@ -3,7 +3,7 @@ mineral, state)."""
 
 import django_filters
 
-from accounts.choices import USState
+from accounts.geography import Country, subdivisions
 from applications.choices import ApplicationStatus, Instrument
 from applications.models import Application
 
@@ -16,9 +16,15 @@ class ApplicationFilter(django_filters.FilterSet):
     instrument = django_filters.ChoiceFilter(choices=Instrument.choices)
     mineral = django_filters.NumberFilter(field_name="project__minerals", distinct=True,
                                           help_text="Mineral id among the project's minerals.")
-    state = django_filters.ChoiceFilter(field_name="project__state", choices=USState.choices,
-                                        help_text="The project's state (USPS code).")
+    country = django_filters.ChoiceFilter(field_name="project__country", choices=Country.choices,
+                                          help_text="The project's country.")
+    # Codes repeat across countries (WA, NT): combine with ``country`` to be exact.
+    state = django_filters.ChoiceFilter(
+        field_name="project__state",
+        choices=sorted({(code, code) for c in Country.values for code in subdivisions(c)}),
+        help_text="The project's subdivision code (US state, province, Australian state, UK nation).",
+    )
 
     class Meta:
         model = Application
-        fields = ["status", "opportunity", "organization", "instrument", "mineral", "state"]
+        fields = ["status", "opportunity", "organization", "instrument", "mineral", "country", "state"]

@@ -55,11 +55,16 @@ class ProjectSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Project
-        fields = ["id", "organization", "name", "facility_type", "stage", "minerals", "state", "county",
+        fields = ["id", "organization", "name", "facility_type", "stage", "minerals", "country", "state",
+                  "county",
                   "latitude", "longitude", "annual_capacity_tonnes", "on_military_installation",
                   "description", "created_at", "updated_at"]
         read_only_fields = ["id", "created_at", "updated_at"]
-        extra_kwargs = {"latitude": {"validators": []}, "longitude": {"validators": []}}
+        extra_kwargs = {
+            "latitude": {"validators": []}, "longitude": {"validators": []},
+            "country": {"required": False},
+            "state": {"help_text": "The country's subdivision code: 'NV', 'ON', 'WA', 'SCT'."},
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

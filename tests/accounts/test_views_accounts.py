@@ -11,7 +11,7 @@ pytestmark = pytest.mark.django_db
 
 ORG_DATA = {
     "legal_name": "Basin Rare Earths Inc.", "uei": "ZQ12ABCD3456", "ein": "123456780", "cage_code": "1ABC2",
-    "naics_code": "212290", "address_line1": "1 Main St", "city": "Reno", "state": "NV", "postal_code": "89501",
+    "naics_code": "212290", "address_line1": "1 Main St", "city": "Reno", "location": "US-NV", "postal_code": "89501",
     "congressional_district": "NV-002", "foreign_ownership_percent": "30", "foreign_owner_countries": "cn, ca",
 }
 

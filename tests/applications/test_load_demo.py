@@ -65,7 +65,7 @@ def test_second_run_creates_nothing_and_says_already_loaded(loaded):
     output = run_load_demo()
     assert counts() == before
     assert "already loaded" in output
-    assert before["Application"] == 27 + 2
+    assert before["Application"] == 29 + 2
 
 
 def test_every_demo_account_can_log_in_with_the_printed_password(loaded):
@@ -165,12 +165,11 @@ def test_minimal_pdf_escapes_parentheses_and_is_parseable():
 # ---------------------------------------------------------------- imported history
 
 
-def test_every_us_csv_row_is_imported_awarded_with_one_import_log_row(loaded):
+def test_every_csv_row_is_imported_awarded_with_one_import_log_row(loaded):
     records = csv_records()
     assert len(records) == 29
-    us_rows = [r for r in records if "canada" not in r["state_or_province"].lower()]
     imported = Application.objects.filter(opportunity__number=HISTORY_NUMBER)
-    assert imported.count() == len(us_rows) == 27
+    assert imported.count() == 29
     assert set(imported.values_list("status", flat=True)) == {ApplicationStatus.AWARDED}
     for app in imported:
         logs = TransitionLog.objects.filter(object_id=app.pk, content_type__model="application")
@@ -179,14 +178,19 @@ def test_every_us_csv_row_is_imported_awarded_with_one_import_log_row(loaded):
         assert logs[0].comment.startswith("Imported from public award announcement: https://")
         assert logs[0].comment.split(": ", 1)[1] in app.summary
     assert sorted(imported.values_list("federal_amount_requested", flat=True)) == sorted(
-        Decimal(r["amount_usd"]) for r in us_rows)
+        Decimal(r["amount_usd"]) for r in records)
 
 
-def test_canadian_rows_are_skipped_and_reported(loaded):
-    skipped = [r for r in history.read_rows() if r.skip_reason]
-    assert sorted(r.company for r in skipped) == ["Electra Battery Materials", "Fireweed Metals"]
-    assert "Electra Battery Materials" in loaded and "Fireweed Metals" in loaded
-    assert not Organization.objects.filter(legal_name__in=["Electra Battery Materials", "Fireweed Metals"]).exists()
+def test_canadian_rows_are_imported_with_province_and_no_district(loaded):
+    assert not [r for r in history.read_rows() if r.skip_reason]
+    electra = Organization.objects.get(legal_name="Electra Battery Materials")
+    fireweed = Organization.objects.get(legal_name="Fireweed Metals")
+    assert (electra.country, electra.state, electra.congressional_district) == ("CA", "ON", "")
+    assert (fireweed.country, fireweed.state) == ("CA", "YT")
+    assert not electra.needs_domestic_source_determination  # Canada is domestic by statute
+    project = electra.projects.get()
+    assert (project.country, project.state) == ("CA", "ON")
+    assert "skipped" not in loaded
 
 
 def test_historical_budgets_balance_and_grant_like_rows_carry_half_cost_share(loaded):

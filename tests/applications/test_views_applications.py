@@ -87,7 +87,7 @@ def test_project_create_with_minerals(aor_client):
     assert aor_client.get(reverse("applications:project_create")).status_code == 200
     resp = aor_client.post(reverse("applications:project_create"), {
         "organization": aor_client.org.pk, "name": "Clayton Valley", "facility_type": "mine",
-        "stage": "permitting", "minerals": [m.pk for m in minerals], "state": "NV", "county": "Esmeralda",
+        "stage": "permitting", "minerals": [m.pk for m in minerals], "location": "US-NV", "county": "Esmeralda",
         "latitude": "37.8", "longitude": "-117.6", "annual_capacity_tonnes": "20000",
     })
     assert resp.status_code == 302
@@ -98,7 +98,7 @@ def test_project_create_with_minerals(aor_client):
 def test_project_form_errors_keep_input(aor_client):
     resp = aor_client.post(reverse("applications:project_create"), {
         "organization": aor_client.org.pk, "name": "Bad latitude", "facility_type": "mine", "stage": "permitting",
-        "minerals": [Mineral.objects.get(name="lithium").pk], "state": "NV", "latitude": "95",
+        "minerals": [Mineral.objects.get(name="lithium").pk], "location": "US-NV", "latitude": "95",
     })
     assert resp.status_code == 200 and "latitude" in resp.context["form"].errors
     assert 'value="Bad latitude"' in resp.content.decode()
