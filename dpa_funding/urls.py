@@ -31,4 +31,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+handler400 = "dpa_funding.views.bad_request"
+handler403 = "dpa_funding.views.forbidden"
 handler404 = "dpa_funding.views.not_found"
+handler500 = "dpa_funding.views.server_error"

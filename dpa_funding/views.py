@@ -1,13 +1,18 @@
-"""Project-level pages: the role-aware landing page and the health check."""
+"""Project-level pages: the role-aware landing page, the health check, and the error
+handlers (JSON under /api/ whatever DEBUG says, the USWDS pages elsewhere)."""
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import NoReverseMatch, reverse
-from django.views.defaults import page_not_found
+from django.views.defaults import bad_request as html_bad_request
+from django.views.defaults import page_not_found, permission_denied
+from django.views.defaults import server_error as html_server_error
 
 from accounts.choices import Role
+from dpa_funding.request_context import current_request_id
 
 LANDING = {
     Role.APPLICANT: "applications:list",
@@ -33,9 +38,45 @@ def healthz(request):
     return JsonResponse({"status": "ok"})
 
 
+def _is_api(request) -> bool:
+    return request.path.startswith("/api/")
+
+
+def _api_error(status: int, detail: str, code: str) -> JsonResponse:
+    return JsonResponse({"detail": detail, "code": code}, status=status)
+
+
 def not_found(request, exception=None):
     """404 for URLs that match no route: JSON under /api/ (the API's error shape), the
     USWDS page elsewhere."""
-    if request.path.startswith("/api/"):
-        return JsonResponse({"detail": "Not found.", "code": "not_found"}, status=404)
+    if _is_api(request):
+        return _api_error(404, "Not found.", "not_found")
     return page_not_found(request, exception)
+
+
+def bad_request(request, exception=None):
+    """400 for what Django refuses before a view runs (oversized or malformed form bodies,
+    a disallowed Host, other SuspiciousOperation)."""
+    if _is_api(request):
+        if isinstance(exception, RequestDataTooBig):
+            return _api_error(400, "The request body is larger than allowed.", "body_too_large")
+        if isinstance(exception, TooManyFieldsSent | TooManyFilesSent):
+            return _api_error(400, "The request has too many fields or files.", "too_many_fields")
+        return _api_error(400, "Bad request.", "bad_request")
+    return html_bad_request(request, exception)
+
+
+def forbidden(request, exception=None):
+    if _is_api(request):
+        return _api_error(403, "You do not have permission to perform this action.", "permission_denied")
+    return permission_denied(request, exception)
+
+
+def server_error(request):
+    """500: the API's JSON error shape under /api/ (never a stack trace or an HTML page),
+    with the request id a support desk can find in the logs."""
+    if _is_api(request):
+        body = {"detail": "The server could not complete the request.", "code": "server_error",
+                "request_id": current_request_id()}
+        return JsonResponse(body, status=500)
+    return html_server_error(request)

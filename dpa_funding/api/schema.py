@@ -21,7 +21,8 @@ class ErrorSerializer(serializers.Serializer):
 
 _DESCRIPTIONS = {
     400: "Invalid input: code 'invalid' with field errors as `field: [messages]`, "
-         "or code 'conditions_unmet' with `unmet` listing every failed guard.",
+         "code 'conditions_unmet' with `unmet` listing every failed guard, or "
+         "'parse_error', 'json_too_deep' (nested more than 32 levels) or 'body_too_large'.",
     401: "Not authenticated.",
     403: "You may see the object but not perform this action.",
     404: "The object does not exist or you may not see it.",
