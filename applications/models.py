@@ -212,7 +212,14 @@ class Application(ConcurrentTransitionMixin, models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["opportunity", "status"])]
+        # Each API ordering ends with the id (a stable tie-break); these let PostgreSQL read
+        # a page in order from an index instead of sorting every matching row.
+        indexes = [
+            models.Index(fields=["opportunity", "status", "submitted_at", "id"], name="app_opp_status_sub_idx"),
+            models.Index(fields=["created_at", "id"], name="app_created_id_idx"),
+            models.Index(fields=["submitted_at", "id"], name="app_submitted_id_idx"),
+            models.Index(fields=["federal_amount_requested", "id"], name="app_amount_id_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.title}"

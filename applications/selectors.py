@@ -9,13 +9,19 @@ from accounts.roles import is_federal_staff
 REVIEWER_ACCESS_STATES = ("active", "submitted")
 
 
+def _member_organization_ids(user):
+    from accounts.models import Membership
+
+    return Membership.objects.filter(user=user).values("organization_id")
+
+
 class ProjectQuerySet(models.QuerySet):
     def visible_to(self, user) -> "ProjectQuerySet":
         if not user.is_authenticated:
             return self.none()
         if is_federal_staff(user):
             return self.all()
-        return self.filter(organization__memberships__user=user).distinct()
+        return self.filter(organization_id__in=_member_organization_ids(user))
 
 
 class ApplicationQuerySet(models.QuerySet):
@@ -26,12 +32,14 @@ class ApplicationQuerySet(models.QuerySet):
             return self.none()
         if is_federal_staff(user):
             return self.all()
+        # Semi-joins (IN subqueries), not joins plus DISTINCT: no duplicates to remove, so
+        # counts and sorts stay on the application table alone.
         if user.role == Role.REVIEWER:
-            return self.filter(
-                review_assignments__reviewer=user,
-                review_assignments__status__in=REVIEWER_ACCESS_STATES,
-            ).distinct()
-        return self.filter(organization__memberships__user=user).distinct()
+            from reviews.models import ReviewAssignment
+
+            assigned = ReviewAssignment.objects.filter(reviewer=user, status__in=REVIEWER_ACCESS_STATES)
+            return self.filter(pk__in=assigned.values("application_id"))
+        return self.filter(organization_id__in=_member_organization_ids(user))
 
     def with_list_related(self) -> "ApplicationQuerySet":
         return self.select_related("opportunity", "organization", "project")
