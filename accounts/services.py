@@ -4,6 +4,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from applications.selectors import forget_member_roles
 from dpa_funding.errors import NotPermitted, ValidationFailed
 
 from .choices import MemberRole, Role
@@ -58,6 +59,7 @@ def organization_create(*, actor: User, **fields) -> Organization:
     except IntegrityError:  # a simultaneous registration took the UEI after our check
         raise ValidationFailed({"uei": ["An organization with this UEI is already registered."]}) from None
     Membership.objects.create(organization=org, user=actor, role=MemberRole.AUTHORIZED_REPRESENTATIVE)
+    forget_member_roles(actor)
     return org
 
 

@@ -4,6 +4,7 @@ from django.db import models
 
 from accounts.choices import MemberRole, Role
 from accounts.roles import is_federal_staff
+from dpa_funding.request_context import current_request_id
 
 # Reviewer assignment states that grant access to the application (reviews.choices mirrors).
 REVIEWER_ACCESS_STATES = ("active", "submitted")
@@ -51,11 +52,27 @@ def member_role(user, organization_id: int) -> str | None:
         return None
     from accounts.models import Membership
 
-    return (
-        Membership.objects.filter(user=user, organization_id=organization_id)
-        .values_list("role", flat=True)
-        .first()
-    )
+    def lookup():
+        return (Membership.objects.filter(user=user, organization_id=organization_id)
+                .values_list("role", flat=True).first())
+
+    # Asked two or three times per request (permission, guards, serializer): remember the
+    # answer for the current request only (keyed by its id), never across requests.
+    request_id = current_request_id()
+    if request_id is None:
+        return lookup()
+    cached_for, roles = user.__dict__.get("_member_roles", (None, {}))
+    if cached_for != request_id:
+        roles = {}
+        user.__dict__["_member_roles"] = (request_id, roles)
+    if organization_id not in roles:
+        roles[organization_id] = lookup()
+    return roles[organization_id]
+
+
+def forget_member_roles(user) -> None:
+    """Call after changing the user's memberships inside a request."""
+    user.__dict__.pop("_member_roles", None)
 
 
 def is_aor(user, organization_id: int) -> bool:

@@ -188,7 +188,9 @@ def application_create(*, actor, opportunity, organization, budget: dict | None 
         raise ValidationFailed({"project": ["The project must belong to the applying organization."]})
     app = Application(opportunity=opportunity, organization=organization, created_by=actor, **fields)
     _apply_budget(app, budget)
-    _full_clean(app, exclude=["status"])
+    # Related rows passed in as instances exist already: skip full_clean's SELECT per key.
+    given = [f for f in ("opportunity", "organization", "project", "created_by") if getattr(app, f"{f}_id")]
+    _full_clean(app, exclude=["status", *given])
     app.save()
     return app
 

@@ -110,7 +110,7 @@ def gunicorn(app: str, env: dict, workers: int = 2) -> Iterator[str]:
     port = free_port()
     cmd = [sys.executable, "-m", "gunicorn", app, "--bind", f"127.0.0.1:{port}",
            "--workers", str(workers), "--worker-class", "sync", "--timeout", "120",
-           "--log-level", "warning", "--config", "/dev/null"]
+           "--log-level", "warning", "--config", str(ROOT / "bench" / "gunicorn_bench.conf.py")]
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, start_new_session=True)
     base = f"http://127.0.0.1:{port}"
     try:

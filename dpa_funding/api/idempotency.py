@@ -25,7 +25,7 @@ from datetime import timedelta
 from functools import wraps
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import IntegrityError, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework.response import Response
@@ -63,6 +63,28 @@ def _replay(record: IdempotencyRecord) -> Response:
     return response
 
 
+def _claim(user_id: int, key: str, scope: str, fingerprint: str) -> int | None:
+    """Take the key in one statement: insert it, or take over a record past its 24 hours.
+    Returns the record id, or None when a live record holds the key. A concurrent holder
+    that has not committed yet makes this wait on the unique index, as a plain INSERT would,
+    so nothing ever runs twice."""
+    table = IdempotencyRecord._meta.db_table
+    now = timezone.now()  # the application's clock, like every other expiry here
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""INSERT INTO {table} (user_id, key, scope, request_hash, response_status, response_body, created_at)
+                VALUES (%s, %s, %s, %s, NULL, NULL, %s)
+                ON CONFLICT (user_id, key, scope) DO UPDATE
+                    SET request_hash = EXCLUDED.request_hash, response_status = NULL,
+                        response_body = NULL, created_at = EXCLUDED.created_at
+                    WHERE {table}.created_at < %s
+                RETURNING id""",
+            [user_id, key, scope, fingerprint, now, now - TTL],
+        )
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
 def idempotent(view_method):
     """Honour the Idempotency-Key header on a DRF view method (see the module docstring)."""
 
@@ -79,22 +101,18 @@ def idempotent(view_method):
         mine = IdempotencyRecord.objects.filter(user=request.user, key=key, scope=scope)
 
         with transaction.atomic():
-            # An expired key is free again.
-            mine.filter(created_at__lt=timezone.now() - TTL).delete()
-            try:
-                with transaction.atomic():
-                    record = IdempotencyRecord.objects.create(
-                        user=request.user, key=key, scope=scope, request_hash=fingerprint
-                    )
-            except IntegrityError:
+            claimed = _claim(request.user.pk, key, scope, fingerprint)
+            if claimed is None:
                 # Another request holding this key has committed: replay or refuse.
-                record = mine.filter().first()
-                if record is None:  # the holder rolled back after our insert failed
+                record = mine.first()
+                if record is None:  # the holder rolled back between our claim and this read
                     return _error(409, "A request with this key was running; retry.", "conflict")
                 if record.request_hash != fingerprint:
                     return _error(422, f"This {HEADER} was already used with a different request body.",
                                   "idempotency_key_reused")
                 return _replay(record)
+            record = IdempotencyRecord(pk=claimed, user=request.user, key=key, scope=scope,
+                                       request_hash=fingerprint)
 
             try:
                 with transaction.atomic():
