@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0001_initial'),
-        ('applications', '0003_opportunity_closes_at_index'),
+        ('applications', '0004_country_and_subdivision'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
