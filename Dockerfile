@@ -44,10 +44,9 @@ RUN pip install --no-deps .
 RUN DJANGO_SETTINGS_MODULE=dpa_funding.settings.production \
     DJANGO_SECRET_KEY=build-time-only-not-a-secret \
     DJANGO_ALLOWED_HOSTS=localhost \
-    DATABASE_URL=sqlite:////tmp/build-only.sqlite3 \
+    DATABASE_URL=postgres://build@127.0.0.1:1/none \
     CELERY_BROKER_URL=memory:// \
     python manage.py collectstatic --noinput \
-    && rm -f /tmp/build-only.sqlite3 \
     && mkdir -p /app/media /app/.run \
     && chown app:app /app/media /app/.run
 

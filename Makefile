@@ -10,7 +10,7 @@ TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/dpa_funding
 TEST_BROKER_URL ?= redis://127.0.0.1:6379/15
 PYTEST_ARGS ?=
 
-.PHONY: run test install install-dev system-deps migrate demo serve check lint bench-smoke clean
+.PHONY: run test install install-dev system-deps check bench-smoke clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,26 +30,10 @@ install-dev: system-deps $(VENV)/.installed-dev
 system-deps:
 	@scripts/system-deps.sh
 
-## make run: install, migrate, load reference and demo data, serve with background work.
-run: install migrate demo serve
-
-migrate:
-	$(BIN)/python manage.py migrate --noinput
-
-demo:
-	$(BIN)/python manage.py load_demo
-
-# Without CELERY_BROKER_URL the worker (with embedded beat) uses kombu's filesystem
-# transport under .run/broker: a real worker, no broker server.
-serve:
-	@mkdir -p .run/broker/queue .run/broker/processed .run/broker/control
-	@echo "Starting the Celery worker (with beat); log: .run/worker.log"
-	@$(BIN)/celery -A dpa_funding worker --beat --pool=solo --loglevel=INFO \
-	    --schedule=.run/celerybeat-schedule > .run/worker.log 2>&1 & \
-	  worker=$$!; \
-	  trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
-	  echo "Serving http://$(HOST):$(PORT)/  (Ctrl-C stops the server and the worker)"; \
-	  $(BIN)/python manage.py runserver $(HOST):$(PORT)
+## make run: install, start PostgreSQL (embedded unless DATABASE_URL is set), migrate, load
+## reference and demo data, serve with a Celery worker and beat (scripts/run.sh).
+run: install
+	@HOST=$(HOST) PORT=$(PORT) BIN=$(BIN) scripts/run.sh
 
 ## make test: install test dependencies, check services, run every check and the suite.
 test: install-dev
@@ -75,4 +59,4 @@ bench-smoke:
 	@for b in bench/bench_*.py; do echo "== $$b --smoke"; env -u DATABASE_URL $(BIN)/python $$b --smoke || exit 1; done
 
 clean:
-	rm -rf $(VENV) .run staticfiles db.sqlite3 media
+	rm -rf $(VENV) .run staticfiles media

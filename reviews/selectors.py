@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Avg, F, FloatField, Window
+from django.db.models import Avg, F, FloatField, StdDev, Window
 from django.db.models.functions import Cast
 
 from accounts.choices import Role
@@ -96,14 +96,15 @@ class RankedApplication:
 
 
 RANK_BY = {"mean": "mean_score", "normalized": "normalized_score"}
-# Variances below this are zero up to floating-point noise (scores have 3 decimals, so a
-# real non-zero variance is at least ~1e-7); it also keeps SQRT away from tiny negatives.
+# Standard deviations below this are zero up to floating-point noise (scores have 3
+# decimals, so a real non-zero one is at least ~3e-4): such a reviewer's z-scores are 0.
 _EPS = 1e-9
 
 
 def _review_rows(opportunity):
     """Submitted reviews of the opportunity's competing applications, each with its
-    reviewer's and the whole opportunity's first two moments (window functions)."""
+    reviewer's and the whole opportunity's mean and population standard deviation
+    (window functions, STDDEV_POP)."""
     s = Cast("score", FloatField())
     return (
         ReviewAssignment.objects.filter(
@@ -114,18 +115,13 @@ def _review_rows(opportunity):
         .annotate(
             s=s,
             r_mean=Window(Avg(s), partition_by=[F("reviewer_id")]),
-            r_mean_sq=Window(Avg(s * s), partition_by=[F("reviewer_id")]),
+            r_sd=Window(StdDev(s, sample=False), partition_by=[F("reviewer_id")]),
             o_mean=Window(Avg(s)),
-            o_mean_sq=Window(Avg(s * s)),
+            o_sd=Window(StdDev(s, sample=False)),
         )
         .order_by()
-        .values("application_id", "s", "r_mean", "r_mean_sq", "o_mean", "o_mean_sq")
+        .values("application_id", "s", "r_mean", "r_sd", "o_mean", "o_sd")
     )
-
-
-def _sqrt0(expr: str) -> str:
-    # Population sd from E[x^2] - E[x]^2 (SQLite has no STDDEV window); 0 when degenerate.
-    return f"(CASE WHEN {expr} > {_EPS} THEN SQRT({expr}) ELSE 0 END)"
 
 
 def opportunity_ranking(opportunity, by: str = "mean") -> list[RankedApplication]:
@@ -143,22 +139,21 @@ def opportunity_ranking(opportunity, by: str = "mean") -> list[RankedApplication
     inner_sql, params = _review_rows(opportunity).query.sql_with_params()
     q = connection.ops.quote_name
     app_t, org_t = q(Application._meta.db_table), q(Organization._meta.db_table)
-    r_var, o_var = "r.r_mean_sq - r.r_mean * r.r_mean", "r.o_mean_sq - r.o_mean * r.o_mean"
     sql = f"""
         WITH r AS ({inner_sql}),
         per_app AS (
             SELECT r.application_id,
                    COUNT(*) AS review_count,
                    AVG(r.s) AS mean_score,
-                   AVG(r.s * r.s) - AVG(r.s) * AVG(r.s) AS variance,
-                   AVG(CASE WHEN {r_var} > {_EPS} THEN (r.s - r.r_mean) / SQRT({r_var}) ELSE 0 END) AS mean_z,
+                   STDDEV_POP(r.s) AS score_spread,
+                   AVG(CASE WHEN r.r_sd > {_EPS} THEN (r.s - r.r_mean) / r.r_sd ELSE 0 END) AS mean_z,
                    MAX(r.o_mean) AS mu,
-                   MAX({_sqrt0(o_var)}) AS sigma
+                   MAX(r.o_sd) AS sigma
             FROM r GROUP BY r.application_id
         ),
         scored AS (
             SELECT p.application_id, p.review_count, p.mean_score,
-                   {_sqrt0("p.variance")} AS score_spread,
+                   p.score_spread,
                    p.mu + p.sigma * p.mean_z AS raw_normalized
             FROM per_app p
         ),

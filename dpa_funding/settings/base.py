@@ -1,6 +1,7 @@
 """Settings shared by every environment. Values come from the environment (django-environ).
 
-Without DATABASE_URL the project runs on SQLite; without CELERY_BROKER_URL Celery uses
+The database is always PostgreSQL: DATABASE_URL, or (local settings only) the embedded
+server ``make run`` starts (dpa_funding/devdb.py). Without CELERY_BROKER_URL Celery uses
 kombu's filesystem transport under ``.run/broker`` so a real worker runs with no server.
 """
 
@@ -75,10 +76,8 @@ TEMPLATES = [
     }
 ]
 
-DATABASES = {
-    "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
-}
-DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# Each environment's module sets DATABASES (local falls back to the embedded server).
+DATABASES = {"default": env.db("DATABASE_URL")} if env.str("DATABASE_URL", default="") else {}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

@@ -1,6 +1,12 @@
-"""Local development: debug on, console email, SQLite and the filesystem broker by default."""
+"""Local development: debug on, console email, the filesystem broker by default, and
+PostgreSQL from DATABASE_URL or else the embedded server `make run` starts (.run/pgdata)."""
 
 from .base import *  # noqa: F403
 from .base import env
 
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
+
+if not env.str("DATABASE_URL", default=""):
+    from dpa_funding import devdb
+
+    DATABASES = {"default": devdb.database_settings()}
