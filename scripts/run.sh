@@ -36,7 +36,6 @@ echo "Starting the Celery worker (with beat); log: .run/worker.log"
 worker=$!
 
 echo "Serving http://$HOST:$PORT/  (Ctrl-C stops the server, the worker and the database)"
-# Not exec: the trap must run to stop the worker and the database afterwards.
-"$BIN/python" manage.py runserver "$HOST:$PORT" &
-server=$!
-wait "$server"
+# In the foreground (Ctrl-C reaches it), not exec: the trap then stops the worker and the
+# database.
+"$BIN/python" manage.py runserver "$HOST:$PORT"
