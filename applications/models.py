@@ -15,6 +15,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from accounts.geography import Country, location_errors, subdivision_name
 from accounts.models import Organization
+from audit.append_only import AppendOnlyModel
 
 from . import workflow
 from .choices import (
@@ -323,8 +324,11 @@ class Document(models.Model):
         return f"{self.get_kind_display()}: {self.original_name}"
 
 
-class TransitionLog(models.Model):
-    """Append-only record of every state change of any workflow object."""
+class TransitionLog(AppendOnlyModel):
+    """Append-only record of every state change of any workflow object.
+
+    Python refuses updates and deletes (AppendOnlyModel); so does a database trigger.
+    """
 
     content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
     object_id = models.PositiveBigIntegerField()
@@ -341,17 +345,12 @@ class TransitionLog(models.Model):
     comment_internal = models.BooleanField(default=True)
     at = models.DateTimeField(default=timezone.now)
 
-    class Meta:
+    class Meta(AppendOnlyModel.Meta):
         ordering = ["at", "id"]
         indexes = [models.Index(fields=["content_type", "object_id", "at"])]
 
     def __str__(self) -> str:
         return f"{self.transition}: {self.from_state} -> {self.to_state}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValueError("Transition log rows are append-only.")
-        super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
         raise ValueError("Transition log rows are append-only.")

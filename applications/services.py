@@ -318,13 +318,21 @@ def _announce_transition(**kwargs) -> None:
 
 def log_transition(*, subject, transition: str, from_state: str, to_state: str, actor,
                    comment: str = "", internal: bool = True) -> TransitionLog:
-    """Append one audit row. Call inside the transaction that changed the state."""
-    return TransitionLog.objects.create(
+    """Append one transition-log row and its audit event. Call inside the transaction that
+    changed the state: every lifecycle that logs its transitions here is audited."""
+    from audit.services import audit_event
+
+    actor = actor if (actor is not None and actor.is_authenticated) else None
+    log = TransitionLog.objects.create(
         content_type=ContentType.objects.get_for_model(type(subject)), object_id=subject.pk,
         transition=transition, from_state=from_state, to_state=to_state,
-        actor=actor if (actor is not None and actor.is_authenticated) else None,
-        comment=comment, comment_internal=internal,
+        actor=actor, comment=comment, comment_internal=internal,
     )
+    audit_event(obj=subject, action=transition, actor=actor, changes={
+        "before": {"status": from_state}, "after": {"status": to_state},
+        "comment": comment, "comment_internal": internal, "transition_log": log.pk,
+    })
+    return log
 
 
 # ---------------------------------------------------------------- documents

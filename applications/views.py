@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from accounts.choices import Role
 from accounts.forms import add_service_errors
 from accounts.roles import is_federal_staff
+from audit.selectors import application_audit_trail, may_view_audit_log
 from dpa_funding.errors import (
     ConditionsUnmet,
     Conflict,
@@ -230,7 +231,9 @@ def _render_detail(request, app: Application, *, unmet=(), failed: tuple[str, Tr
             initial={"expected_status": app.status}, auto_id=f"id_{spec.name}_%s")
         actions.append({"spec": spec, "form": form, "needs_due": "response_due_at" in spec.fields})
     member = is_member(request.user, app.organization_id)
+    audit_trail = application_audit_trail(app) if may_view_audit_log(request.user) else None
     return render(request, "applications/application_detail.html", {
+        "audit_events": audit_trail,
         "application": app,
         "budget_rows": [(label, getattr(app, f"budget_{name}")) for name, label in BUDGET_CATEGORIES],
         "documents": app.documents.select_related("uploaded_by"),

@@ -14,6 +14,7 @@ api_v1 = [
     path("", include("reviews.api.urls")),
     path("", include("awards.api.urls")),
     path("", include("notifications.api.urls")),
+    path("", include("audit.api.urls")),
 ]
 
 urlpatterns = [

@@ -41,7 +41,10 @@ INSTALLED_APPS = [
     "reviews",
     "awards",
     "notifications",
+    "audit",
 ]
+# Apps whose every model is audited (audit.registry; opt-outs are listed there with reasons).
+AUDITED_APPS = ["accounts", "applications", "reviews", "awards", "notifications"]
 
 MIDDLEWARE = [
     "dpa_funding.request_context.RequestIdMiddleware",
@@ -53,6 +56,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "audit.context.AuditActorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]

@@ -6,6 +6,9 @@ from .base import env
 DATABASES = {
     "default": env.db("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/dpa_funding"),
 }
+# Transactional tests empty every table with TRUNCATE between tests; the append-only
+# triggers refuse that unless the session says so (audit.append_only.trigger_sql).
+DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c dpa.allow_audit_truncate=on"
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="redis://127.0.0.1:6379/15")
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
