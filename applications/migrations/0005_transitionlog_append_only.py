@@ -7,7 +7,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('applications', '0003_opportunity_closes_at_index'),
+        ('applications', '0004_country_and_subdivision'),
     ]
 
     operations = [
