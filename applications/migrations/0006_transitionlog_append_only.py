@@ -7,7 +7,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('applications', '0004_country_and_subdivision'),
+        ('applications', '0005_list_ordering_indexes'),
     ]
 
     operations = [
