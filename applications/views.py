@@ -31,7 +31,7 @@ from dpa_funding.errors import (
 
 from . import services, workflow
 from .choices import BUDGET_CATEGORIES, EDITABLE_STATUSES, ApplicationStatus
-from .documents import safe_download_name
+from .documents import safe_download_name, too_large_error, upload_was_too_large
 from .forms import (
     QUEUE_STATUSES,
     ApplicationForm,
@@ -260,6 +260,14 @@ def document_upload(request, pk: int):
         messages.error(request, "Documents can be added only to a draft or an application under revision.")
         return redirect("applications:detail", pk=app.pk)
     form = DocumentUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and upload_was_too_large(request):
+        # The upload handler stopped reading past the limit (no or a lying Content-Length).
+        form = DocumentUploadForm(request.POST)
+        form.is_valid()
+        form.errors["file"] = form.error_class([too_large_error().detail])
+        form.mark_errors()
+        return render(request, "applications/document_upload.html", {"form": form, "application": app},
+                      status=413)
     if request.method == "POST" and form.is_valid():
         try:
             doc = services.document_upload(actor=request.user, application=app,

@@ -196,7 +196,10 @@ def set_status(application: Application, status: str) -> Application:
 
 
 def pdf_bytes(text: str = "Technical report") -> bytes:
-    return b"%PDF-1.4\n1 0 obj<<>>endobj\n% " + text.encode() + b"\n%%EOF\n"
+    """A real one-page PDF (uploads are parsed with pypdf)."""
+    from applications.demo import minimal_pdf
+
+    return minimal_pdf(text, [text])
 
 
 class DocumentFactory(factory.django.DjangoModelFactory):

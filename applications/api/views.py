@@ -2,7 +2,6 @@
 documents. Views only translate HTTP to service calls; visibility comes from ``visible_to``
 (404 for what a user may not see) and permissions from the services (403)."""
 
-from django.conf import settings
 from django.http import FileResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -19,13 +18,18 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from applications import services, workflow
-from applications.documents import safe_download_name
+from applications.documents import (
+    request_body_too_large,
+    safe_download_name,
+    too_large_error,
+    upload_was_too_large,
+)
 from applications.models import Application, Document, FundingOpportunity, Mineral, Project
 from applications.selectors import transition_history
 from dpa_funding.api.idempotency import IDEMPOTENCY_KEY, idempotent
 from dpa_funding.api.permissions import IsApplicant, IsProgramOfficer
 from dpa_funding.api.schema import errors
-from dpa_funding.errors import NotFound, PayloadTooLarge
+from dpa_funding.errors import NotFound
 
 from .filters import ApplicationFilter
 from .list_rows import application_list_rows
@@ -41,10 +45,6 @@ from .serializers import (
     TransitionRequestSerializer,
     TransitionSerializer,
 )
-
-# Multipart framing around the file; bodies larger than the limit plus this are refused
-# before they are parsed, so a huge upload is not spooled to disk first.
-MULTIPART_OVERHEAD = 64 * 1024
 
 _CRUD_METHODS = ["get", "post", "patch", "head", "options"]
 
@@ -247,13 +247,12 @@ class ApplicationViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.
         if request.method == "GET":
             docs = app.documents.select_related("uploaded_by")
             return Response(DocumentSerializer(docs, many=True).data)
-        try:
-            length = int(request.META.get("CONTENT_LENGTH") or 0)
-        except ValueError:
-            length = 0
-        if length > settings.DOCUMENT_MAX_BYTES + MULTIPART_OVERHEAD:
-            raise PayloadTooLarge(f"The file is larger than the {settings.DOCUMENT_MAX_BYTES / 2**20:g} MB limit.")
-        body = DocumentUploadSerializer(data=request.data)
+        if request_body_too_large(request):
+            raise too_large_error()  # before the body is read
+        data = request.data
+        if upload_was_too_large(request):
+            raise too_large_error()  # the upload handler stopped reading past the limit
+        body = DocumentUploadSerializer(data=data)
         body.is_valid(raise_exception=True)
         doc = services.document_upload(actor=request.user, application=app, kind=body.validated_data["kind"],
                                        uploaded=body.validated_data["file"])

@@ -58,6 +58,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "audit.context.AuditActorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Before any view-phase code (the CSRF check included) can read a multipart body.
+    "dpa_funding.upload_limit.UploadSizeLimitMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -118,6 +120,13 @@ DOCUMENT_MAX_COMPRESSION_RATIO = env.int("DOCUMENT_MAX_COMPRESSION_RATIO", defau
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024  # also the JSON body limit of the API
 API_JSON_MAX_DEPTH = env.int("API_JSON_MAX_DEPTH", default=32)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# The first handler counts the bytes each uploaded file really delivers and aborts the
+# upload past DOCUMENT_MAX_BYTES, whatever Content-Length claimed.
+FILE_UPLOAD_HANDLERS = [
+    "applications.documents.DocumentSizeLimitUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # Email: console locally; EMAIL_URL (e.g. smtp+tls://user:pass@host:587) in production.
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")

@@ -308,7 +308,9 @@ def test_document_upload_too_large_is_a_form_error(aor_client, settings):
     resp = aor_client.post(reverse("applications:document_upload", args=[app.pk]),
                            {"kind": DocumentKind.TECHNICAL_REPORT,
                             "file": SimpleUploadedFile("r.pdf", pdf_bytes())})
-    assert resp.status_code == 200 and "larger than" in resp.context["form"].errors["file"][0]
+    # 413 like the API; the page re-renders the form with the error on the file field.
+    assert resp.status_code == 413 and "larger than" in resp.context["form"].errors["file"][0]
+    assert not Document.objects.exists()
 
 
 # ---------------------------------------------------------------- isolation between organizations
