@@ -1,6 +1,7 @@
 """Template context shared by every page."""
 
 from django.apps import apps
+from django.conf import settings
 
 
 def site(request):
@@ -13,4 +14,5 @@ def site(request):
             unread_count = None
         if unread_count is not None:
             count = unread_count(user)
-    return {"unread_notification_count": count}
+    return {"unread_notification_count": count,
+            "login_gov_enabled": getattr(settings, "OIDC_ENABLED", False)}

@@ -23,6 +23,7 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/", include("accounts.urls")),
+    path("oidc/", include("identity.urls")),
     path("applications/", include("applications.urls")),
     path("reviews/", include("reviews.urls")),
     path("awards/", include("awards.urls")),

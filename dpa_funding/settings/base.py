@@ -42,9 +42,10 @@ INSTALLED_APPS = [
     "awards",
     "notifications",
     "audit",
+    "identity",
 ]
 # Apps whose every model is audited (audit.registry; opt-outs are listed there with reasons).
-AUDITED_APPS = ["accounts", "applications", "reviews", "awards", "notifications"]
+AUDITED_APPS = ["accounts", "applications", "reviews", "awards", "notifications", "identity"]
 
 MIDDLEWARE = [
     "dpa_funding.request_context.RequestIdMiddleware",
@@ -93,6 +94,11 @@ AUTH_PASSWORD_VALIDATORS = [
      "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    # Does nothing unless OIDC_ENABLED (identity/backends.py).
+    "identity.backends.LoginGovBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
@@ -218,6 +224,33 @@ PERMISSIONS_POLICY = {
 # API docs (Swagger UI at /api/docs/, ReDoc at /api/redoc/) require sign-in when this is on
 # (the production default): they run a large third-party bundle on the application origin.
 API_DOCS_REQUIRE_LOGIN = env.bool("API_DOCS_REQUIRE_LOGIN", default=False)
+
+# Sign-in through login.gov (or any OpenID Connect provider): authorization code flow with
+# PKCE (S256) and a nonce, ID token checked against the provider's JWKS, issuer, audience
+# and expiry. Enabled when OIDC_RP_CLIENT_ID is set (then every endpoint must be too); the
+# login page shows the button only then. Accounts link by VERIFIED email, else a new
+# applicant is created (identity/backends.py).
+OIDC_RP_CLIENT_ID = env("OIDC_RP_CLIENT_ID", default="")
+OIDC_ENABLED = bool(OIDC_RP_CLIENT_ID)
+_oidc_required = {} if OIDC_ENABLED else {"default": ""}
+OIDC_OP_ISSUER = env("OIDC_OP_ISSUER", **_oidc_required)
+OIDC_OP_AUTHORIZATION_ENDPOINT = env("OIDC_OP_AUTHORIZATION_ENDPOINT", **_oidc_required)
+OIDC_OP_TOKEN_ENDPOINT = env("OIDC_OP_TOKEN_ENDPOINT", **_oidc_required)
+OIDC_OP_USER_ENDPOINT = env("OIDC_OP_USER_ENDPOINT", **_oidc_required)
+OIDC_OP_JWKS_ENDPOINT = env("OIDC_OP_JWKS_ENDPOINT", **_oidc_required)
+OIDC_RP_CLIENT_SECRET = env("OIDC_RP_CLIENT_SECRET", default="")  # none for a PKCE client
+OIDC_RP_SIGN_ALGO = env("OIDC_RP_SIGN_ALGO", default="RS256")
+OIDC_RP_SCOPES = "openid email"
+OIDC_USE_PKCE = True
+OIDC_PKCE_CODE_CHALLENGE_METHOD = "S256"
+OIDC_USE_NONCE = True
+OIDC_TIMEOUT = env.int("OIDC_TIMEOUT", default=10)
+# login.gov requires an assurance level; IAL1 with its default AAL2 MFA unless configured.
+OIDC_AUTH_REQUEST_EXTRA_PARAMS = {
+    "acr_values": env("OIDC_ACR_VALUES", default="http://idmanagement.gov/ns/assurance/ial/1"),
+    "prompt": "select_account",
+}
+LOGIN_REDIRECT_URL_FAILURE = "/accounts/login/"
 
 # Celery. Without a broker URL a real worker runs over the filesystem transport (no server).
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="filesystem://")

@@ -1,0 +1,1 @@
+"""Sign-in through an external OpenID Connect provider (login.gov), by configuration."""
