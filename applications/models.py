@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from accounts.geography import Country, location_errors, subdivision_name
@@ -200,6 +201,12 @@ class Application(ConcurrentTransitionMixin, models.Model):
         protected=True, db_index=True,
     )
     submitted_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    # Frozen at the last submit/resubmit (applications.record): what review and award rely on.
+    submitted_record = models.JSONField(null=True, blank=True, editable=False)
+    submitted_minerals = models.ManyToManyField(
+        Mineral, blank=True, related_name="submitted_applications", editable=False,
+        help_text="The project's minerals at the last submission (funds by mineral count these).",
+    )
     response_due_at = models.DateTimeField(
         null=True, blank=True, db_index=True, help_text="Deadline of the open revision request."
     )
@@ -224,6 +231,13 @@ class Application(ConcurrentTransitionMixin, models.Model):
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.title}"
+
+    @cached_property
+    def record(self):
+        """The organization, project and budget as submitted (applications.record)."""
+        from .record import record_of
+
+        return record_of(self)
 
     # Budget totals are derived, never typed twice.
     def budget(self) -> dict[str, Decimal]:

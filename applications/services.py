@@ -94,10 +94,24 @@ def _validate_rubric(rubric: list[dict]) -> None:
         raise ValidationFailed({"rubric": ["Criterion names must be unique."]})
 
 
-def _validate_opportunity(opp: FundingOpportunity) -> None:
+def _obligated(opp: FundingOpportunity) -> Decimal:
+    """Active (unreleased) obligations against the opportunity's budget."""
+    from django.db.models import Sum
+
+    total = opp.obligations.filter(released_at__isnull=True).aggregate(s=Sum("amount"))["s"]
+    return total or Decimal("0.00")
+
+
+def _validate_opportunity(opp: FundingOpportunity, *, obligated: Decimal | None = None) -> None:
+    """Every field problem at once. ``obligated`` (on update, read under the opportunity's
+    row lock, the lock awards take) is the floor the budget ceiling may not go below."""
     from .choices import Instrument
 
     errors: dict[str, list[str]] = {}
+    if obligated is not None and opp.budget_ceiling is not None and opp.budget_ceiling < obligated:
+        errors["budget_ceiling"] = [
+            f"The budget ceiling cannot be lowered below the ${obligated:,.2f} already obligated."
+        ]
     bad = [i for i in (opp.instruments or []) if i not in Instrument.values]
     if not opp.instruments:
         errors["instruments"] = ["Choose at least one instrument."]
@@ -140,7 +154,7 @@ def opportunity_update(*, actor, opportunity: FundingOpportunity, rubric: list[d
     opp = FundingOpportunity.objects.select_for_update().get(pk=opportunity.pk)
     for name, value in fields.items():
         setattr(opp, name, value)
-    _validate_opportunity(opp)
+    _validate_opportunity(opp, obligated=_obligated(opp) if "budget_ceiling" in fields else None)
     opp.save()
     if eligible_minerals is not None:
         opp.eligible_minerals.set(eligible_minerals)
@@ -304,7 +318,7 @@ def application_transition(*, application_id: int, name: str, actor, data: dict 
 
 
 # The fields a transition or its effects may change on the application row itself.
-TRANSITION_UPDATE_FIELDS = ["status", "submitted_at", "response_due_at", "updated_at"]
+TRANSITION_UPDATE_FIELDS = ["status", "submitted_at", "submitted_record", "response_due_at", "updated_at"]
 
 
 def _announce_transition(**kwargs) -> None:

@@ -53,7 +53,7 @@ TRANSITIONS: dict[str, TransitionSpec] = {
         TransitionSpec(
             "submit", "Submit application", (S.DRAFT,), S.SUBMITTED, AOR,
             guards=(_G + "opportunity_open", _G + "application_complete"),
-            effects=(_G + "stamp_submitted_at",),
+            effects=(_G + "stamp_submitted_at", "applications.record.freeze_submitted_record"),
         ),
         TransitionSpec("start_screening", "Start screening", (S.SUBMITTED,), S.SCREENING, OFFICER),
         TransitionSpec(
@@ -65,7 +65,7 @@ TRANSITIONS: dict[str, TransitionSpec] = {
         TransitionSpec(
             "resubmit", "Resubmit application", (S.REVISION_REQUESTED,), S.SUBMITTED, AOR,
             guards=(_G + "before_response_due", _G + "application_complete"),
-            effects=(_G + "stamp_submitted_at",),
+            effects=(_G + "stamp_submitted_at", "applications.record.freeze_submitted_record"),
         ),
         TransitionSpec(
             "mark_ineligible", "Mark ineligible", (S.SCREENING,), S.INELIGIBLE, OFFICER,

@@ -219,10 +219,11 @@ def _loan_context(award: Award) -> dict | None:
 def letter_context(award: Award) -> dict:
     """Everything the letter template shows, already formatted (money, dates, zones)."""
     application = award.application
-    org = application.organization
-    project = application.project
+    # The organization and project as submitted: later edits never reach an award letter.
+    record = application.record
+    org, project = record.organization, record.project
     officer = award.issued_by
-    minerals = ", ".join(m.name for m in project.minerals.all()) if project.pk else ""
+    minerals = ", ".join(record.minerals)
     location = ", ".join(p for p in (project.county and f"{project.county} County", project.state) if p)
     total = Decimal(award.federal_amount) + Decimal(award.cost_share_amount or 0)
     return {

@@ -43,18 +43,7 @@ def opportunity_funds(opportunity: FundingOpportunity) -> dict:
         for value, label in Instrument.choices
         if value in (opportunity.instruments or []) or value in by_instrument_rows
     ]
-    path = "projects__applications__issued_award__obligation__"
-    minerals = (
-        Mineral.objects.filter(**{f"{path}opportunity": opportunity, f"{path}released_at__isnull": True})
-        .annotate(obligated=Sum(f"{path}amount"), awards=Count(f"{path}id"))
-        .order_by("-obligated", "name")
-        .values("id", "name", "symbol", "obligated", "awards")
-    )
-    by_mineral = [
-        {"mineral": m["id"], "name": m["name"], "symbol": m["symbol"], "obligated": m["obligated"],
-         "awards": m["awards"]}
-        for m in minerals
-    ]
+    by_mineral = _funds_by_mineral(opportunity)
     ceiling = opportunity.budget_ceiling
     return {
         "opportunity": opportunity.pk,
@@ -64,6 +53,31 @@ def opportunity_funds(opportunity: FundingOpportunity) -> dict:
         "by_instrument": by_instrument,
         "by_mineral": by_mineral,
     }
+
+
+def _funds_by_mineral(opportunity: FundingOpportunity) -> list[dict]:
+    """Active obligations per mineral, by the minerals each application was submitted with.
+
+    Applications never submitted through the system (imported without a record) count
+    under their project's minerals; both sums run in the database.
+    """
+    totals: dict[int, dict] = {}
+    paths = (
+        ("submitted_applications__issued_award__obligation__", {}),
+        ("projects__applications__issued_award__obligation__",
+         {"projects__applications__submitted_record__isnull": True}),
+    )
+    for path, extra in paths:
+        rows = (Mineral.objects
+                .filter(**{f"{path}opportunity": opportunity, f"{path}released_at__isnull": True}, **extra)
+                .annotate(obligated=Sum(f"{path}amount"), awards=Count(f"{path}id"))
+                .values("id", "name", "symbol", "obligated", "awards"))
+        for m in rows:
+            row = totals.setdefault(m["id"], {"mineral": m["id"], "name": m["name"], "symbol": m["symbol"],
+                                              "obligated": ZERO, "awards": 0})
+            row["obligated"] += m["obligated"]
+            row["awards"] += m["awards"]
+    return sorted(totals.values(), key=lambda r: (-r["obligated"], r["name"]))
 
 
 def award_schedule(award: Award) -> list[Installment] | None:

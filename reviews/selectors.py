@@ -162,7 +162,9 @@ def opportunity_ranking(opportunity, by: str = "mean") -> list[RankedApplication
                              ELSE s.raw_normalized END AS normalized_score
             FROM scored s
         )
-        SELECT a.id, a.title, o.legal_name, a.organization_id, a.status, k.mean_score,
+        SELECT a.id, a.title,
+               COALESCE(a.submitted_record #>> '{{organization,legal_name}}', o.legal_name),
+               a.organization_id, a.status, k.mean_score,
                k.normalized_score, k.review_count, k.score_spread
         FROM ranked k
         JOIN {app_t} a ON a.id = k.application_id

@@ -147,13 +147,37 @@ class TransitionSerializer(serializers.Serializer):
     target = serializers.CharField()
 
 
+class SubmittedProjectSerializer(serializers.Serializer):
+    """The project as submitted (every project field, plus mineral names)."""
+
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    minerals = serializers.ListField(child=serializers.CharField(), help_text="Mineral names.")
+    mineral_ids = serializers.ListField(child=serializers.IntegerField())
+
+
+class SubmittedRecordSerializer(serializers.Serializer):
+    """What the application relied on at its last submit or resubmit; later edits to the
+    organization or project do not change it."""
+
+    submitted_at = serializers.DateTimeField()
+    organization = serializers.DictField(help_text="Identifiers, address and ownership as submitted.")
+    project = SubmittedProjectSerializer()
+    budget = serializers.DictField(help_text="SF-424A object classes, total, federal amount and cost share.")
+
+
 class ApplicationSerializer(ApplicationListSerializer):
     """An application in full, with the transitions the requesting user may fire now."""
 
     available_transitions = serializers.SerializerMethodField()
+    submitted_record = serializers.SerializerMethodField()
 
     class Meta(ApplicationListSerializer.Meta):
-        fields = [*ApplicationListSerializer.Meta.fields, "available_transitions"]
+        fields = [*ApplicationListSerializer.Meta.fields, "available_transitions", "submitted_record"]
+
+    @extend_schema_field(SubmittedRecordSerializer(allow_null=True))
+    def get_submitted_record(self, obj) -> dict | None:
+        return obj.submitted_record or None
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

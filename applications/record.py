@@ -1,0 +1,143 @@
+"""The submitted record: what an application relied on when it was (re)submitted.
+
+At submit and resubmit the organization (identifiers, address, ownership), the project
+(with its mineral names) and the budget are copied onto the application
+(``Application.submitted_record``, plus ``submitted_minerals`` so funds by mineral can
+aggregate in the database). Screening, review, ranking, funds by mineral and the award
+letter read this copy: editing the organization or project later changes only future
+applications. ``record_of`` falls back to the live rows for an application never
+submitted through the system (a draft, or data imported without a snapshot).
+"""
+
+from django.utils.functional import cached_property
+
+from audit.chain import jsonable
+
+from .choices import BUDGET_CATEGORIES
+
+_SKIP = {"id", "created_at", "updated_at", "organization"}
+
+
+def _fields(obj) -> dict:
+    return {f.name: jsonable(f.value_from_object(obj)) for f in obj._meta.concrete_fields
+            if f.name not in _SKIP}
+
+
+def _owners(org) -> list[dict]:
+    # Per-owner disclosures live in their own table when the ownership model has one.
+    manager = getattr(org, "owners", None)
+    if manager is None or not hasattr(manager, "all"):
+        return []
+    return [{k: v for k, v in _fields(owner).items() if k != "organization"} for owner in manager.all()]
+
+
+def organization_snapshot(org) -> dict:
+    return {"id": org.pk, **_fields(org), "owners": _owners(org),
+            "foreign_entity_of_concern": bool(org.foreign_entity_of_concern)}
+
+
+def project_snapshot(project) -> dict:
+    minerals = sorted(project.minerals.all(), key=lambda m: m.name)
+    return {"id": project.pk, **_fields(project), "minerals": [m.name for m in minerals],
+            "mineral_ids": [m.pk for m in minerals]}
+
+
+def budget_snapshot(application) -> dict:
+    return {
+        **{name: jsonable(getattr(application, f"budget_{name}")) for name, _ in BUDGET_CATEGORIES},
+        "total": jsonable(application.budget_total),
+        "federal_amount_requested": jsonable(application.federal_amount_requested),
+        "cost_share_amount": jsonable(application.cost_share_amount),
+    }
+
+
+def build_record(application) -> dict:
+    return {
+        "submitted_at": jsonable(application.submitted_at),
+        "organization": organization_snapshot(application.organization),
+        "project": project_snapshot(application.project),
+        "budget": budget_snapshot(application),
+    }
+
+
+def freeze(application) -> None:
+    """Copy the record onto the application (the caller saves ``submitted_record``)."""
+    record = build_record(application)
+    application.submitted_record = record
+    application.submitted_minerals.set(record["project"]["mineral_ids"])
+
+
+def freeze_submitted_record(application, actor, data) -> None:
+    """Workflow effect of submit and resubmit (runs after submitted_at is stamped)."""
+    freeze(application)
+
+
+# ---------------------------------------------------------------- reading
+
+
+class Frozen:
+    """An organization or project as recorded: an unsaved model instance built from the
+    snapshot (so display methods work) with the recorded derived values on top."""
+
+    def __init__(self, instance, extra: dict):
+        self._instance = instance
+        self._extra = extra
+
+    def __getattr__(self, name):
+        extra = self.__dict__["_extra"]
+        if name in extra:
+            return extra[name]
+        return getattr(self.__dict__["_instance"], name)
+
+    def __str__(self) -> str:
+        return str(self._instance)
+
+
+def _instance(model, data: dict):
+    values = {}
+    for f in model._meta.concrete_fields:
+        if f.name in data and f.name not in _SKIP:
+            values[f.attname] = f.to_python(data[f.name]) if data[f.name] is not None else None
+    obj = model(**values)
+    obj.pk = data.get("id")
+    return obj
+
+
+class RecordView:
+    """The organization, project and budget an application relied on, for pages and letters.
+
+    ``frozen`` is False for an application never submitted through the system: then the
+    live rows are shown, as there is no submitted record to prefer.
+    """
+
+    def __init__(self, application):
+        self._application = application
+        record = application.submitted_record
+        self.frozen = bool(record)
+        if self.frozen:
+            from accounts.models import Organization
+
+            from .models import Project
+
+            org, project = record["organization"], record["project"]
+            self.organization = Frozen(_instance(Organization, org), {
+                "foreign_entity_of_concern": org["foreign_entity_of_concern"],
+                "owners_recorded": org.get("owners", []),
+            })
+            self.project = Frozen(_instance(Project, project), {})
+            self.budget = record["budget"]
+        else:
+            self.organization = application.organization
+            self.project = application.project
+            self.budget = budget_snapshot(application)
+
+    @cached_property
+    def minerals(self) -> list[str]:
+        """Mineral names (read lazily: list pages that never show them run no query)."""
+        if self.frozen:
+            return list(self._application.submitted_record["project"]["minerals"])
+        return sorted(m.name for m in self._application.project.minerals.all())
+
+
+def record_of(application) -> RecordView:
+    return RecordView(application)
