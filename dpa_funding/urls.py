@@ -15,6 +15,7 @@ api_v1 = [
     path("", include("awards.api.urls")),
     path("", include("notifications.api.urls")),
     path("", include("audit.api.urls")),
+    path("", include("dashboards.api.urls")),
 ]
 
 urlpatterns = [
@@ -28,6 +29,7 @@ urlpatterns = [
     path("reviews/", include("reviews.urls")),
     path("awards/", include("awards.urls")),
     path("notifications/", include("notifications.urls")),
+    path("dashboards/", include("dashboards.urls")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SwaggerDocsView.as_view(url_name="schema"), name="api-docs"),

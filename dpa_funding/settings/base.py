@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "django_fsm",
     "csp",
     "drf_spectacular_sidecar",
+    "dpa_funding",  # template tags (formatting) and project-wide checks
     "accounts",
     "applications",
     "reviews",
@@ -43,6 +44,8 @@ INSTALLED_APPS = [
     "notifications",
     "audit",
     "identity",
+    "django.contrib.postgres",
+    "dashboards",
 ]
 # Apps whose every model is audited (audit.registry; opt-outs are listed there with reasons).
 AUDITED_APPS = ["accounts", "applications", "reviews", "awards", "notifications", "identity"]
