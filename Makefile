@@ -10,7 +10,7 @@ TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/dpa_funding
 TEST_BROKER_URL ?= redis://127.0.0.1:6379/15
 PYTEST_ARGS ?=
 
-.PHONY: run test install install-dev system-deps check bench-smoke clean
+.PHONY: run test install install-dev system-deps browser-deps check bench-smoke clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,10 +25,13 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	touch $@ $(VENV)/.installed
 
 install: system-deps $(VENV)/.installed
-install-dev: system-deps $(VENV)/.installed-dev
+install-dev: system-deps browser-deps $(VENV)/.installed-dev
 
 system-deps:
 	@scripts/system-deps.sh
+
+browser-deps:
+	@scripts/browser-deps.sh
 
 ## make run: install, start PostgreSQL (embedded unless DATABASE_URL is set), migrate, load
 ## reference and demo data, serve with a Celery worker and beat (scripts/run.sh).

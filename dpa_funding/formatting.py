@@ -39,3 +39,30 @@ def long_date(value: date | None) -> str:
     if value is None:
         return "—"
     return f"{value:%B} {value.day}, {value.year}"
+
+
+def _labels() -> dict[str, str]:
+    from applications.choices import ApplicationStatus
+    from awards.choices import AwardStatus, LetterStatus
+    from reviews.choices import AssignmentStatus
+
+    labels: dict[str, str] = {}
+    for choices in (LetterStatus, AssignmentStatus, AwardStatus, ApplicationStatus):
+        labels.update(dict(choices.choices))
+    return labels
+
+
+def state_label(code: str | None) -> str:
+    if not code:
+        return "—"
+    return _labels().get(code) or code.replace("_", " ").capitalize()
+
+
+def transition_label(name: str | None) -> str:
+    """The label the workflow table gives a transition, else the name in words."""
+    if not name:
+        return ""
+    from applications import workflow
+
+    spec = workflow.get(name)
+    return spec.label if spec is not None else name.replace("_", " ").capitalize()

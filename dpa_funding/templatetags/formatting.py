@@ -20,3 +20,15 @@ def eastern(value):
 @register.filter
 def eastern_date(value):
     return formatting.eastern(value, with_time=False)
+
+
+@register.filter
+def state_label(value):
+    """A workflow state as people read it ("Pending acceptance"), never the code."""
+    return formatting.state_label(value)
+
+
+@register.filter
+def transition_label(value):
+    """A transition name as people read it ("Start screening")."""
+    return formatting.transition_label(value)
