@@ -79,6 +79,7 @@ class DemoResult:
     existing: dict[str, int] = field(default_factory=dict)
     accounts: list[tuple[str, str, str]] = field(default_factory=list)  # username, role, password note
     skipped_rows: list[str] = field(default_factory=list)
+    undated_awards: list[str] = field(default_factory=list)
     imported_rows: int = 0
 
     seen: set = field(default_factory=set)
@@ -262,7 +263,41 @@ def import_history(result: DemoResult, officer: User, rows: list) -> FundingOppo
         log_transition(subject=app, transition="import", from_state=ApplicationStatus.DRAFT,
                        to_state=ApplicationStatus.AWARDED, actor=None, internal=False,
                        comment=f"Imported from public award announcement: {row.source_url}")
+    import_history_awards(result, officer, opp, rows)
     return opp
+
+
+def import_history_awards(result: DemoResult, officer: User, opp: FundingOpportunity, rows: list) -> None:
+    """Award and Obligation rows for the imported awarded applications, numbered in the fiscal
+    year of their announcement, oldest first (so a second run, finding them, adds nothing).
+
+    An application imported without a record of its own gets the imported data as its
+    submitted record. A row without a verified date gets no award: its fiscal year, and so
+    its number, is unknown; the command reports it.
+    """
+    from awards.models import Award
+    from awards.services import award_import
+
+    from .record import freeze
+
+    dated = sorted((r for r in rows if r.submitted_at), key=lambda r: (r.submitted_at, r.line))
+    for row in [*dated, *(r for r in rows if not r.submitted_at)]:
+        app = Application.objects.get(opportunity=opp, organization__uei=history.synthetic_uei(row.organization_name),
+                                      title=row.title)
+        if app.submitted_record is None:
+            freeze(app)
+            app.save(update_fields=["submitted_record"])
+        if row.submitted_at is None:
+            result.undated_awards.append(f"line {row.line}: {row.company}: announcement date not verified, "
+                                         "so no fiscal year or award number")
+            continue
+        exists = Award.objects.filter(application=app).exists()
+        result.count("historical awards", not exists)
+        if not exists:
+            start = row.announced
+            award_import(application=app, recorded_by=officer, issued_at=row.submitted_at,
+                         period_start=start, period_end=history.period_end(start),
+                         conditions=history.award_conditions(row))
 
 
 # ---------------------------------------------------------------- demo applications

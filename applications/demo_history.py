@@ -17,7 +17,8 @@ minerals and amounts. Choices made, because the CSV is public reporting, not SF-
 - UEI, EIN, street address, ZIP and congressional district are not in the source: UEI
   and EIN are synthetic (derived from the name), the others are marked as not recorded.
 - Not every row is a DPA Title III award (IBAS, OSC, DOE LPO, DOE grants): the program is
-  kept and the summary says so. No Award rows are created for history.
+  kept and the summary says so. Each dated row gets an accepted Award and its Obligation
+  (applications.demo.import_history_awards), letter marked imported.
 """
 
 import csv
@@ -183,6 +184,27 @@ class AwardRow:
         lines.append("Caveats:")
         lines.extend(f"- {c}" for c in self.caveats)
         return "\n".join(lines)
+
+
+# The sources give no period of performance; imported awards record this many years from
+# the announcement, and say so in their conditions.
+PERIOD_YEARS = 3
+
+
+def period_end(start: date) -> date:
+    """``PERIOD_YEARS`` after ``start`` (February 29 falls back to the 28th)."""
+    return start.replace(year=start.year + PERIOD_YEARS, day=min(start.day, 28) if start.month == 2 else start.day)
+
+
+def award_conditions(row: AwardRow) -> list[str]:
+    """What an imported award's record must say about where it came from."""
+    return [
+        f"Imported from a public award announcement ({row.source_url}); not issued in this system, "
+        "so there is no award letter here.",
+        f"Period of performance not in the source: recorded as {PERIOD_YEARS} years from the "
+        "announcement date.",
+        "Issuing official not in the source: the issuer shown is the program officer who recorded it.",
+    ]
 
 
 def _first(table, text: str, default):

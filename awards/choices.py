@@ -14,6 +14,8 @@ class LetterStatus(models.TextChoices):
     PENDING = "pending", "Pending"
     READY = "ready", "Ready"
     FAILED = "failed", "Failed"
+    # Awards imported from public announcements: issued elsewhere, no letter in this system.
+    IMPORTED = "imported", "Imported (no letter in this system)"
 
 
 class PaymentFrequency(models.TextChoices):

@@ -35,7 +35,7 @@ from django.utils import timezone
 
 from accounts.roles import is_program_officer
 from applications.services import log_transition
-from dpa_funding.errors import NotPermitted
+from dpa_funding.errors import InvalidTransition, NotPermitted
 
 from .choices import LetterStatus
 from .models import Award
@@ -366,6 +366,9 @@ def award_letter_request(*, actor, award: Award) -> Award:
     if not (is_program_officer(actor) or (actor.is_authenticated and actor.is_superuser)):
         raise NotPermitted("Only program officers can regenerate award letters.")
     locked = Award.objects.select_for_update().get(pk=award.pk)
+    if locked.letter_status == LetterStatus.IMPORTED:
+        raise InvalidTransition("This award was imported from a public announcement; "
+                                "it was not issued here and has no letter to generate.")
     from_state = locked.letter_status
     locked.letter_status = LetterStatus.PENDING
     locked.letter_error = ""

@@ -26,7 +26,7 @@ from dpa_funding.errors import (
     ValidationFailed,
 )
 
-from .choices import AwardStatus
+from .choices import AwardStatus, LetterStatus
 from .models import Award, AwardNumberSequence, AwardTerms, LoanTerms, Obligation
 from .schedule import LoanInputs
 
@@ -295,6 +295,39 @@ def award_issue(*, application: Application, actor) -> Award:
     # robust: the award is committed by then; a broker outage must not turn it into an error.
     # The letter stays pending and an officer can regenerate it.
     transaction.on_commit(queue_letter, robust=True)
+    return award
+
+
+def award_import(*, application: Application, recorded_by, issued_at: dt.datetime,
+                 period_start: dt.date, period_end: dt.date, conditions: list[str]) -> Award:
+    """Record an award issued outside this system (historical data), with its obligation.
+
+    Numbered in the fiscal year of ``issued_at`` from the same gap-free sequence as new
+    awards; accepted (it was announced as made); its letter is marked imported, since no
+    letter was generated here. ``recorded_by`` is the officer recording it (the field the
+    award keeps for its issuer), and the import is logged as such.
+    """
+    fiscal_year = fiscal_year_of(issued_at)
+    sequence = award_number_draw(fiscal_year)
+    instrument = application.instrument
+    amount = application.federal_amount_requested
+    award = Award.objects.create(
+        application=application, award_number=format_award_number(fiscal_year, sequence),
+        fiscal_year=fiscal_year, sequence=sequence, instrument=instrument, federal_amount=amount,
+        cost_share_amount=application.cost_share_amount, period_start=period_start, period_end=period_end,
+        conditions=list(conditions), terms_version=0, issued_by=recorded_by, issued_at=issued_at,
+        acceptance_due_at=issued_at + dt.timedelta(days=settings.AWARD_ACCEPTANCE_DAYS),
+        status=AwardStatus.ACCEPTED, accepted_at=issued_at, letter_status=LetterStatus.IMPORTED,
+    )
+    Obligation.objects.create(
+        award=award, opportunity_id=application.opportunity_id, instrument=instrument,
+        amount=obligation_amount(instrument=instrument, federal_amount=amount,
+                                 principal=amount if instrument in CREDIT_INSTRUMENTS else None,
+                                 opportunity=application.opportunity),
+    )
+    log_transition(subject=award, transition="import", from_state="", to_state=award.status,
+                   actor=None, internal=False,
+                   comment=f"Imported award recorded by {recorded_by.get_username()}; no letter in this system.")
     return award
 
 

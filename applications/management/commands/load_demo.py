@@ -49,6 +49,8 @@ class Command(BaseCommand):
         out.write(f"Historical CSV rows imported as awarded applications: {result.imported_rows}")
         for line in result.skipped_rows:
             out.write(f"  skipped {line}")
+        for line in result.undated_awards:
+            out.write(f"  awarded without an Award record: {line}")
         out.write(f"Open opportunity: {OPEN_NUMBER} (demo_applicant has a draft ready to submit).")
         out.write("Demo accounts (username / role / password):")
         for username, role, password_note in result.accounts:
