@@ -84,19 +84,8 @@ def trigger_sql(table: str) -> tuple[list[str], list[str]]:
     return forward, reverse
 
 
-def sqlite_trigger_sql(table: str) -> tuple[list[str], list[str]]:
-    """The same refusal for SQLite (local runs without DATABASE_URL)."""
-    forward = [
-        f"""CREATE TRIGGER IF NOT EXISTS {table}_no_{op.lower()} BEFORE {op} ON {table}
-            BEGIN SELECT RAISE(ABORT, '{table} is append-only: {op} refused'); END"""
-        for op in ("UPDATE", "DELETE")
-    ]
-    reverse = [f"DROP TRIGGER IF EXISTS {table}_no_{op}" for op in ("update", "delete")]
-    return forward, reverse
-
-
 def protect_table(table: str):
-    """A migration operation installing the append-only triggers for the current vendor."""
+    """A migration operation installing the append-only triggers (PostgreSQL only)."""
     from django.db import migrations
 
     def forward(apps, schema_editor):
@@ -109,9 +98,7 @@ def protect_table(table: str):
 
 
 def _run(schema_editor, table: str, index: int) -> None:
-    builders = {"postgresql": trigger_sql, "sqlite": sqlite_trigger_sql}
-    builder = builders.get(schema_editor.connection.vendor)
-    if builder is None:
+    if schema_editor.connection.vendor != "postgresql":
         return
-    for statement in builder(table)[index]:
+    for statement in trigger_sql(table)[index]:
         schema_editor.execute(statement, params=None)
