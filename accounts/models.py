@@ -7,6 +7,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
+from dpa_funding.querysets import RestrictedQuerySet
+
 from .choices import (
     FOREIGN_ENTITY_OF_CONCERN_COUNTRIES,
     FOREIGN_ENTITY_OF_CONCERN_MIN_PERCENT,
@@ -14,7 +16,6 @@ from .choices import (
     Role,
 )
 from .geography import DETERMINATION_COUNTRIES, Country, location_errors, subdivision_name
-from .roles import is_federal_staff
 from .validators import (
     validate_cage,
     validate_country_codes,
@@ -33,28 +34,6 @@ class User(AbstractUser):
     job_title = models.CharField(max_length=120, blank=True, help_text="Shown in signature blocks.")
 
     objects = UserManager()
-
-    @property
-    def is_program_officer(self) -> bool:
-        return self.role == Role.PROGRAM_OFFICER
-
-    @property
-    def is_reviewer(self) -> bool:
-        return self.role == Role.REVIEWER
-
-    @property
-    def is_applicant(self) -> bool:
-        return self.role == Role.APPLICANT
-
-
-class OrganizationQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "OrganizationQuerySet":
-        """The one rule for who sees an organization: its members; officers and admins see all."""
-        if not user.is_authenticated:
-            return self.none()
-        if is_federal_staff(user):
-            return self.all()
-        return self.filter(memberships__user=user).distinct()
 
 
 class Organization(models.Model):
@@ -86,7 +65,7 @@ class Organization(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = OrganizationQuerySet.as_manager()
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["legal_name"]
@@ -131,6 +110,8 @@ class Membership(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(max_length=30, choices=MemberRole.choices, default=MemberRole.CONTRIBUTOR)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         constraints = [

@@ -1,19 +1,9 @@
-"""Who a user is to the program, decided in one place.
+"""Kept for callers written before ``dpa_funding.policy``: thin aliases of its predicates.
 
-Object visibility lives in the ``visible_to`` querysets and what a user may do in the
-services; both ask these two questions.
+New code asks ``policy.may(user, action, obj)`` instead.
 """
 
-from .choices import Role
+from dpa_funding.policy import is_federal_reader as is_federal_staff
+from dpa_funding.policy import is_officer as is_program_officer
 
-
-def is_program_officer(user) -> bool:
-    """A program officer: screens, assigns, ranks, negotiates and (with authority) awards."""
-    return bool(user is not None and user.is_authenticated and user.role == Role.PROGRAM_OFFICER)
-
-
-def is_federal_staff(user) -> bool:
-    """Program officers and administrators: they read every application and organization."""
-    return bool(user is not None and user.is_authenticated and (
-        user.role in (Role.PROGRAM_OFFICER, Role.ADMIN) or user.is_superuser
-    ))
+__all__ = ["is_federal_staff", "is_program_officer"]

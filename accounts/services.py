@@ -5,7 +5,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from applications.selectors import forget_member_roles
-from dpa_funding.errors import NotPermitted, ValidationFailed
+from dpa_funding import policy
+from dpa_funding.errors import ValidationFailed
 
 from .choices import MemberRole, Role
 from .models import Membership, Organization, User
@@ -31,7 +32,7 @@ def user_create(*, username: str, email: str, password: str, role: str = Role.AP
         raise ValidationFailed({"email": ["An account with this email address already exists."]})
     user = User(username=username, email=email, role=role, award_authority=award_authority,
                 job_title=job_title, first_name=first_name, last_name=last_name,
-                is_staff=role == Role.ADMIN, is_superuser=role == Role.ADMIN)
+                **policy.django_admin_flags(role))
     _clean(user, exclude=["password"])
     try:
         validate_password(password, user)
@@ -48,8 +49,7 @@ def user_create(*, username: str, email: str, password: str, role: str = Role.AP
 @transaction.atomic
 def organization_create(*, actor: User, **fields) -> Organization:
     """Register an applicant organization; its creator becomes the authorized representative."""
-    if actor.role != Role.APPLICANT:
-        raise NotPermitted("Only applicant accounts register organizations.")
+    policy.require(actor, "organization.create")
     fields = _normalize(fields)
     org = Organization(**fields)
     _clean(org)
@@ -66,10 +66,7 @@ def organization_create(*, actor: User, **fields) -> Organization:
 @transaction.atomic
 def organization_update(*, actor: User, organization: Organization, **fields) -> Organization:
     """Only the authorized representative edits the organization's registration."""
-    if not Membership.objects.filter(
-        organization=organization, user=actor, role=MemberRole.AUTHORIZED_REPRESENTATIVE
-    ).exists():
-        raise NotPermitted("Only the organization's authorized representative can edit it.")
+    policy.require(actor, "organization.change", organization)
     org = Organization.objects.select_for_update().get(pk=organization.pk)
     for name, value in _normalize(fields).items():
         setattr(org, name, value)
@@ -81,16 +78,13 @@ def organization_update(*, actor: User, organization: Organization, **fields) ->
 @transaction.atomic
 def membership_add(*, actor: User, organization: Organization, username: str, role: str) -> Membership:
     """The authorized representative adds an applicant user as contributor or co-AOR."""
-    if not Membership.objects.filter(
-        organization=organization, user=actor, role=MemberRole.AUTHORIZED_REPRESENTATIVE
-    ).exists():
-        raise NotPermitted("Only the organization's authorized representative can add members.")
+    policy.require(actor, "membership.add", organization)
     if role not in MemberRole.values:
         raise ValidationFailed({"role": [f"Role must be one of: {', '.join(MemberRole.values)}."]})
     user = User.objects.filter(username=username).first()
     if user is None:
         raise ValidationFailed({"username": [f"No user named '{username}'."]})
-    if user.role != Role.APPLICANT:
+    if not policy.may(user, "organization.join"):
         # Separation of duties: federal staff never join applicant organizations.
         raise ValidationFailed({"username": ["Only applicant accounts can join an organization."]})
     membership, created = Membership.objects.get_or_create(

@@ -1,19 +1,18 @@
 """HTML pages for accounts: self-registration, organizations and their members.
 
-Every lookup goes through ``Organization.objects.visible_to`` (404 for organizations the
+Every lookup goes through ``Organization.objects.restrict`` (404 for organizations the
 user may not see); writes go through accounts.services (403 on NotPermitted).
 """
 
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, OuterRef, Subquery
 from django.shortcuts import get_object_or_404, redirect, render
 
 from applications.models import Application, Project
-from applications.selectors import is_aor
+from dpa_funding import policy
 from dpa_funding.errors import ValidationFailed
 
 from . import services
@@ -54,7 +53,7 @@ def organization_list(request):
         .values("organization").annotate(n=Count("id")).values("n")
     )
     orgs = (
-        Organization.objects.visible_to(request.user)
+        Organization.objects.restrict(request.user)
         .annotate(my_role=Subquery(my_role), member_count=Subquery(member_count))
         .order_by("legal_name")
     )
@@ -62,15 +61,14 @@ def organization_list(request):
     return render(request, "accounts/organization_list.html", {
         "page_obj": page,
         "organizations": page.object_list,
-        "can_create": request.user.role == Role.APPLICANT,
+        "can_create": policy.may(request.user, "organization.create"),
         "member_roles": dict(MemberRole.choices),
     })
 
 
 @login_required
 def organization_create(request):
-    if request.user.role != Role.APPLICANT:
-        raise PermissionDenied("Only applicant accounts register organizations.")
+    policy.require(request.user, "organization.create")
     form = OrganizationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -85,24 +83,23 @@ def organization_create(request):
 
 @login_required
 def organization_detail(request, pk: int):
-    org = get_object_or_404(Organization.objects.visible_to(request.user), pk=pk)
+    org = get_object_or_404(Organization.objects.restrict(request.user), pk=pk)
     memberships = org.memberships.select_related("user").order_by("role", "user__username")
-    user_is_aor = is_aor(request.user, org.pk)
+    user_is_aor = policy.may(request.user, "organization.change", org)
     return render(request, "accounts/organization_detail.html", {
         "organization": org,
         "memberships": memberships,
         "projects": Project.objects.filter(organization=org).order_by("name"),
         "applications": Application.objects.filter(organization=org).select_related("opportunity", "project"),
         "is_aor": user_is_aor,
-        "is_staff_view": request.user.role in (Role.PROGRAM_OFFICER, Role.ADMIN) or request.user.is_superuser,
+        "is_staff_view": policy.may(request.user, "staff.read"),
     })
 
 
 @login_required
 def organization_edit(request, pk: int):
-    org = get_object_or_404(Organization.objects.visible_to(request.user), pk=pk)
-    if not is_aor(request.user, org.pk):
-        raise PermissionDenied("Only the organization's authorized representative can edit it.")
+    org = get_object_or_404(Organization.objects.restrict(request.user), pk=pk)
+    policy.require(request.user, "organization.change", org)
     form = OrganizationForm(request.POST or None, instance=org)
     if request.method == "POST" and form.is_valid():
         try:
@@ -117,9 +114,8 @@ def organization_edit(request, pk: int):
 
 @login_required
 def member_add(request, pk: int):
-    org = get_object_or_404(Organization.objects.visible_to(request.user), pk=pk)
-    if not is_aor(request.user, org.pk):
-        raise PermissionDenied("Only the organization's authorized representative can add members.")
+    org = get_object_or_404(Organization.objects.restrict(request.user), pk=pk)
+    policy.require(request.user, "membership.add", org)
     form = MemberAddForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

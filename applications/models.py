@@ -17,6 +17,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from accounts.geography import Country, location_errors, subdivision_name
 from accounts.models import Organization
 from audit.append_only import AppendOnlyModel
+from dpa_funding.querysets import RestrictedQuerySet
 
 from . import workflow
 from .choices import (
@@ -51,6 +52,8 @@ class Mineral(models.Model):
     designation_note = models.CharField(
         max_length=300, blank=True, help_text="Source of a later designation (e.g. NEDC Chair memo)."
     )
+
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -138,6 +141,8 @@ class FundingOpportunity(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = RestrictedQuerySet.as_manager()
+
     class Meta:
         ordering = ["-opens_at"]
         verbose_name_plural = "funding opportunities"
@@ -164,6 +169,8 @@ class RubricCriterion(models.Model):
     weight = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(100)])
     allows_na = models.BooleanField(default=False)
     position = models.PositiveSmallIntegerField(default=0)
+
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["opportunity", "position", "id"]
@@ -331,6 +338,8 @@ class Document(models.Model):
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
+    objects = RestrictedQuerySet.as_manager()
+
     class Meta:
         ordering = ["uploaded_at", "id"]
 
@@ -380,6 +389,8 @@ class IdempotencyRecord(models.Model):
     response_status = models.PositiveSmallIntegerField(null=True)
     response_body = models.JSONField(null=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         constraints = [

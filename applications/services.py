@@ -13,7 +13,7 @@ from django.dispatch import Signal
 from django.utils.module_loading import import_string
 from django_fsm import ConcurrentTransition, can_proceed
 
-from accounts.choices import Role
+from dpa_funding import policy
 from dpa_funding.errors import (
     ConditionsUnmet,
     Conflict,
@@ -26,7 +26,6 @@ from dpa_funding.errors import (
 from . import workflow
 from .choices import BUDGET_CATEGORIES, EDITABLE_STATUSES
 from .models import Application, FundingOpportunity, Project, RubricCriterion, TransitionLog
-from .selectors import is_aor, is_member
 
 logger = logging.getLogger(__name__)
 
@@ -55,12 +54,35 @@ def _upper(fields: dict, *names: str) -> dict:
     return {k: (v.strip().upper() if k in names and isinstance(v, str) else v) for k, v in fields.items()}
 
 
+# What a member may set on a project; the organization is fixed at creation (moving a
+# project would move it out of the reach of the organization that applied with it).
+PROJECT_FIELDS = (
+    "name", "facility_type", "stage", "country", "state", "county", "latitude", "longitude",
+    "annual_capacity_tonnes", "on_military_installation", "description",
+)
+
+
+def _model_update(instance, fields: tuple[str, ...], data: dict) -> list[str]:
+    """HackSoft's ``model_update``: copy only the named ``fields`` present in ``data`` onto
+    ``instance``; anything else in ``data`` is refused with a field error (never copied).
+    Returns the fields set."""
+    unknown = sorted(set(data) - set(fields))
+    if unknown:
+        raise ValidationFailed({name: ["This field cannot be set here."] for name in unknown})
+    changed = []
+    for name in fields:
+        if name in data:
+            setattr(instance, name, data[name])
+            changed.append(name)
+    return changed
+
+
 @transaction.atomic
-def project_create(*, actor, organization, minerals: Iterable, **fields) -> Project:
+def project_create(*, actor, organization, minerals: Iterable, **data) -> Project:
     """Create a project for an organization the actor belongs to."""
-    if not is_member(actor, organization.pk):
-        raise NotPermitted("Only members of the organization can add projects to it.")
-    project = Project(organization=organization, **_upper(fields, "country", "state"))
+    policy.require(actor, "project.create", organization)
+    project = Project(organization=organization)
+    _model_update(project, PROJECT_FIELDS, _upper(data, "country", "state"))
     _full_clean(project)
     project.save()
     project.minerals.set(minerals)
@@ -68,11 +90,11 @@ def project_create(*, actor, organization, minerals: Iterable, **fields) -> Proj
 
 
 @transaction.atomic
-def project_update(*, actor, project: Project, minerals: Iterable | None = None, **fields) -> Project:
-    if not is_member(actor, project.organization_id):
-        raise NotPermitted("Only members of the organization can edit its projects.")
-    for name, value in _upper(fields, "country", "state").items():
-        setattr(project, name, value)
+def project_update(*, actor, project: Project, minerals: Iterable | None = None, **data) -> Project:
+    """Edit a project's description of the facility; its organization never changes."""
+    policy.require(actor, "project.change", project)
+    project = Project.objects.select_for_update().get(pk=project.pk)
+    _model_update(project, PROJECT_FIELDS, _upper(data, "country", "state"))
     _full_clean(project)
     project.save()
     if minerals is not None:
@@ -126,35 +148,37 @@ def _validate_opportunity(opp: FundingOpportunity, *, obligated: Decimal | None 
     _full_clean(opp)
 
 
-def _require_officer(actor) -> None:
-    if actor.role not in (Role.PROGRAM_OFFICER, Role.ADMIN) and not actor.is_superuser:
-        raise NotPermitted("Only program officers manage funding opportunities.")
+OPPORTUNITY_FIELDS = (
+    "number", "title", "description", "instruments", "opens_at", "closes_at", "budget_ceiling",
+    "max_award", "min_cost_share_percent", "min_reviewers", "review_window_days",
+    "credit_subsidy_rate_percent",
+)
 
 
 @transaction.atomic
-def opportunity_create(*, actor, rubric: list[dict], eligible_minerals: Iterable = (), **fields) -> FundingOpportunity:
-    """Create a solicitation with its rubric (weights sum to 100)."""
-    _require_officer(actor)
+def opportunity_create(*, actor, rubric: list[dict], eligible_minerals: Iterable = (), **data) -> FundingOpportunity:
+    """Create a solicitation with its rubric (weights sum to 100); its creator is one of
+    its program officers (escalations go to them)."""
+    policy.require(actor, "opportunity.create")
     _validate_rubric(rubric)
-    opp = FundingOpportunity(created_by=actor, **fields)
+    opp = FundingOpportunity(created_by=actor)
+    _model_update(opp, OPPORTUNITY_FIELDS, data)
     _validate_opportunity(opp)
     opp.save()
     opp.eligible_minerals.set(eligible_minerals)
-    if actor.role == Role.PROGRAM_OFFICER:
-        opp.program_officers.add(actor)
+    opp.program_officers.add(actor)
     _replace_rubric(opp, rubric)
     return opp
 
 
 @transaction.atomic
 def opportunity_update(*, actor, opportunity: FundingOpportunity, rubric: list[dict] | None = None,
-                       eligible_minerals: Iterable | None = None, **fields) -> FundingOpportunity:
+                       eligible_minerals: Iterable | None = None, **data) -> FundingOpportunity:
     """Update a solicitation. The rubric is frozen once any review has scored against it."""
-    _require_officer(actor)
+    policy.require(actor, "opportunity.change", opportunity)
     opp = FundingOpportunity.objects.select_for_update().get(pk=opportunity.pk)
-    for name, value in fields.items():
-        setattr(opp, name, value)
-    _validate_opportunity(opp, obligated=_obligated(opp) if "budget_ceiling" in fields else None)
+    _model_update(opp, OPPORTUNITY_FIELDS, data)
+    _validate_opportunity(opp, obligated=_obligated(opp) if "budget_ceiling" in data else None)
     opp.save()
     if eligible_minerals is not None:
         opp.eligible_minerals.set(eligible_minerals)
@@ -193,14 +217,14 @@ def _apply_budget(application: Application, budget: dict[str, Any] | None) -> No
 
 
 @transaction.atomic
-def application_create(*, actor, opportunity, organization, budget: dict | None = None, **fields) -> Application:
+def application_create(*, actor, opportunity, organization, budget: dict | None = None, **data) -> Application:
     """Start a draft application for an organization the actor belongs to."""
-    if not is_member(actor, organization.pk):
-        raise NotPermitted("Only members of the organization can apply on its behalf.")
-    project = fields.get("project")
+    policy.require(actor, "application.create", organization)
+    project = data.get("project")
     if project is not None and project.organization_id != organization.pk:
         raise ValidationFailed({"project": ["The project must belong to the applying organization."]})
-    app = Application(opportunity=opportunity, organization=organization, created_by=actor, **fields)
+    app = Application(opportunity=opportunity, organization=organization, created_by=actor)
+    _model_update(app, APPLICATION_FIELDS, data)
     _apply_budget(app, budget)
     # Related rows passed in as instances exist already: skip full_clean's SELECT per key.
     given = [f for f in ("opportunity", "organization", "project", "created_by") if getattr(app, f"{f}_id")]
@@ -213,17 +237,13 @@ def application_create(*, actor, opportunity, organization, budget: dict | None 
 def application_update(*, actor, application: Application, budget: dict | None = None, **fields) -> Application:
     """Edit a draft or an application returned for revision."""
     app = Application.objects.select_for_update().get(pk=application.pk)
-    if not is_member(actor, app.organization_id):
-        raise NotPermitted("Only members of the organization can edit its applications.")
+    policy.require(actor, "application.change", app)
     if app.status not in EDITABLE_STATUSES:
         raise InvalidTransition("The application can be edited only as a draft or when a revision is requested.")
     project = fields.get("project")
     if project is not None and project.organization_id != app.organization_id:
         raise ValidationFailed({"project": ["The project must belong to the applying organization."]})
-    for name, value in fields.items():
-        if name not in APPLICATION_FIELDS:
-            raise ValidationFailed({name: ["This field cannot be changed."]})
-        setattr(app, name, value)
+    _model_update(app, APPLICATION_FIELDS, fields)
     _apply_budget(app, budget)
     # created_by is nullable (rows imported or made by the system have none); it is not
     # something an edit can fix, so it is not validated here.
@@ -236,22 +256,14 @@ def application_update(*, actor, application: Application, budget: dict | None =
 
 
 def actor_may_fire(spec: workflow.TransitionSpec, application: Application, actor) -> bool:
-    """Role check for a transition (guards are separate and reported in full)."""
+    """Permission for a transition, from the policy (guards are separate and reported in full)."""
     if actor is None:
         return spec.actor == workflow.SYSTEM
-    if not actor.is_authenticated:
-        return False
-    if spec.actor == workflow.AOR:
-        return is_aor(actor, application.organization_id)
-    if spec.actor in (workflow.OFFICER, workflow.SYSTEM):
-        return actor.role == Role.PROGRAM_OFFICER
-    if spec.actor == workflow.AWARDING_OFFICER:
-        return actor.role == Role.PROGRAM_OFFICER and actor.award_authority
-    return False
+    return policy.may(actor, spec.who, application)
 
 
 def _is_applicant(actor) -> bool:
-    return actor is not None and actor.is_authenticated and actor.role == Role.APPLICANT
+    return policy.is_applicant(actor)
 
 
 def available_transitions(application: Application, actor) -> list[workflow.TransitionSpec]:
@@ -360,8 +372,7 @@ def document_upload(*, actor, application: Application, kind: str, uploaded):
     from .models import Document
 
     app = Application.objects.select_for_update().get(pk=application.pk)
-    if not is_member(actor, app.organization_id):
-        raise NotPermitted("Only members of the organization can upload documents.")
+    policy.require(actor, "document.upload", app)
     if app.status not in EDITABLE_STATUSES:
         raise InvalidTransition("Documents can be added only to a draft or an application under revision.")
     if kind not in DocumentKind.values:
@@ -384,8 +395,7 @@ def document_upload(*, actor, application: Application, kind: str, uploaded):
 @transaction.atomic
 def document_delete(*, actor, document) -> None:
     app = Application.objects.select_for_update().get(pk=document.application_id)
-    if not is_member(actor, app.organization_id):
-        raise NotPermitted("Only members of the organization can remove documents.")
+    policy.require(actor, "document.delete", app)
     if app.status not in EDITABLE_STATUSES:
         raise InvalidTransition("Documents can be removed only from a draft or an application under revision.")
     storage, name = document.file.storage, document.file.name

@@ -7,7 +7,6 @@ state changes, application_transition, is the only way these pages change a stat
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,10 +15,9 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from accounts.choices import Role
 from accounts.forms import add_service_errors
-from accounts.roles import is_federal_staff
 from audit.selectors import application_audit_trail, may_view_audit_log
+from dpa_funding import policy
 from dpa_funding.errors import (
     ConditionsUnmet,
     Conflict,
@@ -45,7 +43,7 @@ from .forms import (
     rubric_initial,
 )
 from .models import Application, Document, FundingOpportunity, Project
-from .selectors import is_member, transition_history
+from .selectors import transition_history
 
 PAGE_SIZE = 25
 
@@ -59,11 +57,6 @@ def _int_or_404(value) -> int:
         return int(value)
     except (TypeError, ValueError):
         raise Http404("Not found.") from None
-
-
-def _require_applicant(user) -> None:
-    if user.role != Role.APPLICANT:
-        raise PermissionDenied("Only applicant accounts do this.")
 
 
 def _safe_next(request, fallback: str) -> str:
@@ -84,29 +77,29 @@ def _open_opportunities():
 @login_required
 def application_list(request):
     """Applicant dashboard: their organizations' applications and the opportunities open now."""
-    apps = Application.objects.visible_to(request.user).with_list_related().order_by("-created_at", "-id")
+    apps = Application.objects.restrict(request.user).with_list_related().order_by("-created_at", "-id")
     page = _page(request, apps)
     return render(request, "applications/dashboard.html", {
         "page_obj": page, "applications": page.object_list,
         "open_opportunities": _open_opportunities(),
-        "can_apply": request.user.role == Role.APPLICANT,
+        "can_apply": policy.may(request.user, "application.create"),
     })
 
 
 @login_required
 def project_list(request):
-    projects = (Project.objects.visible_to(request.user).select_related("organization")
+    projects = (Project.objects.restrict(request.user).select_related("organization")
                 .prefetch_related("minerals").order_by("organization__legal_name", "name"))
     page = _page(request, projects)
     return render(request, "applications/project_list.html", {
         "page_obj": page, "projects": page.object_list,
-        "can_create": request.user.role == Role.APPLICANT,
+        "can_create": policy.may(request.user, "project.create"),
     })
 
 
 @login_required
 def project_create(request):
-    _require_applicant(request.user)
+    policy.require(request.user, "project.create")
     if not member_organizations(request.user).exists():
         messages.info(request, "Register your organization before adding a project.")
         return redirect("accounts:organization_create")
@@ -127,9 +120,8 @@ def project_create(request):
 
 @login_required
 def project_edit(request, pk: int):
-    project = get_object_or_404(Project.objects.visible_to(request.user).select_related("organization"), pk=pk)
-    if not is_member(request.user, project.organization_id):
-        raise PermissionDenied("Only members of the organization can edit its projects.")
+    project = get_object_or_404(Project.objects.restrict(request.user).select_related("organization"), pk=pk)
+    policy.require(request.user, "project.change", project)
     form = ProjectForm(request.POST or None, instance=project, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -148,8 +140,8 @@ def opportunity_list(request):
     page = _page(request, FundingOpportunity.objects.order_by("-opens_at", "number"))
     return render(request, "applications/opportunity_list.html", {
         "page_obj": page, "opportunities": page.object_list, "now": timezone.now(),
-        "can_apply": request.user.role == Role.APPLICANT,
-        "is_officer": request.user.role == Role.PROGRAM_OFFICER,
+        "can_apply": policy.may(request.user, "application.create"),
+        "is_officer": policy.may(request.user, "opportunity.create"),
     })
 
 
@@ -158,8 +150,9 @@ def opportunity_detail(request, pk: int):
     opp = get_object_or_404(FundingOpportunity.objects.prefetch_related("rubric", "eligible_minerals"), pk=pk)
     return render(request, "applications/opportunity_detail.html", {
         "opportunity": opp, "is_open": opp.is_open(),
-        "can_apply": request.user.role == Role.APPLICANT,
-        "is_officer": request.user.role == Role.PROGRAM_OFFICER,
+        "can_apply": policy.may(request.user, "application.create"),
+        "is_officer": policy.may(request.user, "staff.read"),
+        "can_edit": policy.may(request.user, "opportunity.change", opp),
     })
 
 
@@ -173,7 +166,7 @@ def application_create(request):
         messages.info(request, "Choose a funding opportunity to apply to.")
         return redirect("applications:opportunity_list")
     opp = get_object_or_404(FundingOpportunity, pk=_int_or_404(request.GET.get("opportunity")))
-    _require_applicant(request.user)
+    policy.require(request.user, "application.create")
     if not member_organizations(request.user).exists():
         messages.info(request, "Register your organization before applying.")
         return redirect("accounts:organization_create")
@@ -199,9 +192,8 @@ def application_create(request):
 
 @login_required
 def application_edit(request, pk: int):
-    app = get_object_or_404(Application.objects.visible_to(request.user).with_list_related(), pk=pk)
-    if not is_member(request.user, app.organization_id):
-        raise PermissionDenied("Only members of the organization can edit its applications.")
+    app = get_object_or_404(Application.objects.restrict(request.user).with_list_related(), pk=pk)
+    policy.require(request.user, "application.change", app)
     if app.status not in EDITABLE_STATUSES:
         messages.error(request, "The application can be edited only as a draft or when a revision is requested.")
         return redirect("applications:detail", pk=app.pk)
@@ -230,7 +222,7 @@ def _render_detail(request, app: Application, *, unmet=(), failed: tuple[str, Tr
         form = failed[1] if failed and failed[0] == spec.name else TransitionForm(
             initial={"expected_status": app.status}, auto_id=f"id_{spec.name}_%s")
         actions.append({"spec": spec, "form": form, "needs_due": "response_due_at" in spec.fields})
-    member = is_member(request.user, app.organization_id)
+    member = policy.may(request.user, "application.change", app)
     audit_trail = application_audit_trail(app) if may_view_audit_log(request.user) else None
     return render(request, "applications/application_detail.html", {
         "audit_events": audit_trail,
@@ -241,21 +233,20 @@ def _render_detail(request, app: Application, *, unmet=(), failed: tuple[str, Tr
         "actions": actions,
         "unmet": list(unmet),
         "can_edit": member and app.status in EDITABLE_STATUSES,
-        "is_staff_view": is_federal_staff(request.user),
+        "is_staff_view": policy.may(request.user, "staff.read"),
     }, status=status)
 
 
 @login_required
 def application_detail(request, pk: int):
-    app = get_object_or_404(Application.objects.visible_to(request.user).with_list_related(), pk=pk)
+    app = get_object_or_404(Application.objects.restrict(request.user).with_list_related(), pk=pk)
     return _render_detail(request, app)
 
 
 @login_required
 def document_upload(request, pk: int):
-    app = get_object_or_404(Application.objects.visible_to(request.user).with_list_related(), pk=pk)
-    if not is_member(request.user, app.organization_id):
-        raise PermissionDenied("Only members of the organization can upload documents.")
+    app = get_object_or_404(Application.objects.restrict(request.user).with_list_related(), pk=pk)
+    policy.require(request.user, "document.upload", app)
     if app.status not in EDITABLE_STATUSES:
         messages.error(request, "Documents can be added only to a draft or an application under revision.")
         return redirect("applications:detail", pk=app.pk)
@@ -288,9 +279,7 @@ def document_upload(request, pk: int):
 
 @login_required
 def document_download(request, pk: int):
-    doc = get_object_or_404(
-        Document.objects.filter(application__in=Application.objects.visible_to(request.user)), pk=pk
-    )
+    doc = get_object_or_404(Document.objects.restrict(request.user), pk=pk)
     return FileResponse(doc.file.open("rb"), as_attachment=True,
                         filename=safe_download_name(doc.original_name), content_type=doc.content_type)
 
@@ -299,7 +288,7 @@ def document_download(request, pk: int):
 @require_POST
 def application_transition(request, pk: int, name: str):
     """Fire one workflow transition from a POST button; guards failures re-render the page."""
-    app = get_object_or_404(Application.objects.visible_to(request.user).with_list_related(), pk=pk)
+    app = get_object_or_404(Application.objects.restrict(request.user).with_list_related(), pk=pk)
     spec = workflow.get(name)
     if spec is None:
         raise Http404("No such action.")
@@ -327,10 +316,9 @@ def application_transition(request, pk: int, name: str):
 @login_required
 def officer_queue(request):
     """Applications awaiting screening or revision, oldest submission first."""
-    if not is_federal_staff(request.user):
-        raise PermissionDenied("The screening queue is for program officers.")
+    policy.require(request.user, "queue.view", message="The screening queue is for program officers.")
     form = QueueFilterForm(request.GET or None)
-    apps = (Application.objects.visible_to(request.user).filter(status__in=QUEUE_STATUSES)
+    apps = (Application.objects.restrict(request.user).filter(status__in=QUEUE_STATUSES)
             .with_list_related().order_by("submitted_at", "id"))
     if form.is_valid():
         if form.cleaned_data.get("opportunity"):
@@ -341,16 +329,11 @@ def officer_queue(request):
     return render(request, "applications/officer_queue.html", {
         "form": form, "page_obj": page, "applications": page.object_list,
         "submitted": ApplicationStatus.SUBMITTED, "screening": ApplicationStatus.SCREENING,
-        "can_act": request.user.role == Role.PROGRAM_OFFICER,
+        "can_act": policy.may(request.user, "application.start_screening"),
     })
 
 
 # ---------------------------------------------------------------- opportunities (program officers)
-
-
-def _require_officer(user) -> None:
-    if user.role != Role.PROGRAM_OFFICER:
-        raise PermissionDenied("Only program officers manage funding opportunities.")
 
 
 def _save_opportunity(request, form, formset, opp: FundingOpportunity | None):
@@ -374,7 +357,7 @@ def _save_opportunity(request, form, formset, opp: FundingOpportunity | None):
 @login_required
 def opportunity_create(request):
     """A new solicitation (NOFO) with its weighted rubric."""
-    _require_officer(request.user)
+    policy.require(request.user, "opportunity.create")
     form = OpportunityForm(request.POST or None)
     formset = rubric_formset(request.POST or None)
     if request.method == "POST" and (opp := _save_opportunity(request, form, formset, None)):
@@ -388,8 +371,8 @@ def opportunity_create(request):
 @login_required
 def opportunity_edit(request, pk: int):
     """Edit a solicitation; its rubric is frozen once any reviewer has scored against it."""
-    _require_officer(request.user)
     opp = get_object_or_404(FundingOpportunity.objects.prefetch_related("rubric", "eligible_minerals"), pk=pk)
+    policy.require(request.user, "opportunity.change", opp)
     form = OpportunityForm(request.POST or None, instance=opp)
     formset = rubric_formset(request.POST or None, initial=rubric_initial(opp))
     if request.method == "POST" and _save_opportunity(request, form, formset, opp):

@@ -37,6 +37,11 @@ class TransitionSpec:
     # Extra body fields the transition reads (validated by guards), for docs and forms.
     fields: tuple[str, ...] = field(default=())
 
+    @property
+    def who(self) -> str:
+        """The policy action that permits this transition."""
+        return "award.issue" if self.name == "award" else f"application.{self.name}"
+
 
 _G = "applications.guards."
 _R = "reviews.guards."

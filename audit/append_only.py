@@ -6,12 +6,16 @@ mistake visible in Python first, with a clear message instead of a database erro
 
 from django.db import models
 
+from dpa_funding.querysets import RestrictedQuerySet
+
 
 class AppendOnlyError(Exception):
     """An attempt to change or delete a row of an append-only table."""
 
 
-class AppendOnlyQuerySet(models.QuerySet):
+class AppendOnlyQuerySet(RestrictedQuerySet):
+    """Refuses changes; ``restrict()`` as every model (the policy decides who reads)."""
+
     def update(self, **kwargs):
         raise AppendOnlyError(f"{self.model._meta.label} is append-only: update() is refused.")
 

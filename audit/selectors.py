@@ -2,15 +2,14 @@
 
 from django.db.models import Q
 
-from accounts.roles import is_federal_staff
+from dpa_funding import policy
 
 from .models import AuditEvent
 
 
 def may_view_audit_log(user) -> bool:
     """Program officers and administrators read the audit log; nobody else does."""
-    # Moves into dpa_funding.policy ("audit.view") once the policy module lands.
-    return is_federal_staff(user)
+    return policy.may(user, "audit.view")
 
 
 def audit_events(*, object_type: str | None = None, object_id: int | None = None,

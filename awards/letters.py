@@ -33,9 +33,9 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from accounts.roles import is_program_officer
 from applications.services import log_transition
-from dpa_funding.errors import InvalidTransition, NotPermitted
+from dpa_funding import policy
+from dpa_funding.errors import InvalidTransition
 
 from .choices import LetterStatus
 from .models import Award
@@ -363,8 +363,7 @@ def award_letter_request(*, actor, award: Award) -> Award:
     Sets the letter back to pending and queues the task on commit.  The new file replaces
     the stored one of the same version (same deterministic name), never adds a second.
     """
-    if not (is_program_officer(actor) or (actor.is_authenticated and actor.is_superuser)):
-        raise NotPermitted("Only program officers can regenerate award letters.")
+    policy.require(actor, "letter.request", award)
     locked = Award.objects.select_for_update().get(pk=award.pk)
     if locked.letter_status == LetterStatus.IMPORTED:
         raise InvalidTransition("This award was imported from a public announcement; "

@@ -9,6 +9,7 @@ from django.db import models
 
 from applications.choices import Instrument
 from applications.models import Application, FundingOpportunity
+from dpa_funding.querysets import RestrictedQuerySet
 
 from .choices import AwardStatus, LetterStatus, PaymentFrequency
 
@@ -51,6 +52,8 @@ class AwardTerms(models.Model):
     )
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = RestrictedQuerySet.as_manager()
+
     class Meta:
         verbose_name = "award terms"
         verbose_name_plural = "award terms"
@@ -77,16 +80,8 @@ class AwardTerms(models.Model):
         )
 
 
-class AwardQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "AwardQuerySet":
-        """Members of the application's organization; officers and admins see all; others none."""
-        from accounts.roles import is_federal_staff
-
-        if not user.is_authenticated:
-            return self.none()
-        if is_federal_staff(user):
-            return self.all()
-        return self.filter(application__organization__memberships__user=user).distinct()
+class AwardQuerySet(RestrictedQuerySet):
+    pass
 
 
 class Award(models.Model):
@@ -166,6 +161,8 @@ class LoanTerms(models.Model):
     payment_frequency = models.CharField(max_length=12, choices=PaymentFrequency.choices)
     first_payment_date = models.DateField()
 
+    objects = RestrictedQuerySet.as_manager()
+
     class Meta:
         verbose_name = "loan terms"
         verbose_name_plural = "loan terms"
@@ -184,7 +181,7 @@ class LoanTerms(models.Model):
         )
 
 
-class ObligationQuerySet(models.QuerySet):
+class ObligationQuerySet(RestrictedQuerySet):
     def active(self) -> "ObligationQuerySet":
         return self.filter(released_at__isnull=True)
 
@@ -222,6 +219,8 @@ class AwardNumberSequence(models.Model):
 
     fiscal_year = models.PositiveIntegerField(primary_key=True)
     last_number = models.PositiveIntegerField(default=0)
+
+    objects = RestrictedQuerySet.as_manager()
 
     def __str__(self) -> str:
         return f"FY{self.fiscal_year}: {self.last_number}"

@@ -14,7 +14,7 @@ ZERO = Decimal("0.00")
 
 
 def awards_visible_to(user):
-    return (Award.objects.visible_to(user)
+    return (Award.objects.restrict(user)
             .select_related("application", "application__organization", "application__opportunity")
             .order_by("-issued_at", "-id"))
 

@@ -13,16 +13,14 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.roles import is_program_officer
 from applications.choices import CREDIT_INSTRUMENTS, ApplicationStatus, Instrument
 from applications.models import Application, FundingOpportunity
-from applications.selectors import is_aor
 from applications.services import log_transition
+from dpa_funding import policy
 from dpa_funding.errors import (
     ConditionsUnmet,
     Conflict,
     InvalidTransition,
-    NotPermitted,
     ValidationFailed,
 )
 
@@ -195,8 +193,7 @@ def terms_save(*, actor, application: Application, expected_version: int | None 
     (checked again under a lock when the award is issued). Every save bumps ``version``;
     ``expected_version`` turns a stale edit into a 409 conflict.
     """
-    if not is_program_officer(actor):
-        raise NotPermitted("Only program officers negotiate award terms.")
+    policy.require(actor, "terms.change", application)
     unknown = set(fields) - set(TERMS_FIELDS + LOAN_FIELDS)
     if unknown:
         raise ValidationFailed({name: ["This field is not part of the award terms."] for name in sorted(unknown)})
@@ -342,8 +339,7 @@ def award_accept(*, actor, award: Award) -> Award:
     """The organization's AOR accepts a pending award before its acceptance deadline."""
     with transaction.atomic():
         award = _locked(award)
-        if not is_aor(actor, award.application.organization_id):
-            raise NotPermitted("Only the organization's authorized representative can accept the award.")
+        policy.require(actor, "award.accept", award)
         if award.status != AwardStatus.PENDING_ACCEPTANCE:
             raise InvalidTransition(f"The award is {award.get_status_display().lower()} and cannot be accepted.")
         now = timezone.now()
@@ -364,8 +360,7 @@ def award_rescind(*, actor, award: Award, comment: str) -> Award:
     comment = (comment or "").strip()
     with transaction.atomic():
         award = _locked(award)
-        if not is_program_officer(actor):
-            raise NotPermitted("Only program officers can rescind awards.")
+        policy.require(actor, "award.rescind", award)
         if award.status != AwardStatus.PENDING_ACCEPTANCE:
             raise InvalidTransition(f"The award is {award.get_status_display().lower()} and cannot be rescinded.")
         now = timezone.now()

@@ -15,11 +15,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.forms import add_service_errors
-from accounts.roles import is_federal_staff, is_program_officer
 from applications.choices import ApplicationStatus
 from applications.models import Application, FundingOpportunity, TransitionLog
-from applications.selectors import is_aor
 from applications.services import application_transition
+from dpa_funding import policy
 from dpa_funding.errors import (
     ConditionsUnmet,
     Conflict,
@@ -51,7 +50,7 @@ def award_list(request):
     page = Paginator(awards, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "awards/award_list.html", {
         "page_obj": page, "awards": page.object_list, "statuses": AwardStatus.choices, "status": status,
-        "is_officer": is_federal_staff(request.user),
+        "is_officer": policy.may(request.user, "staff.read"),
     })
 
 
@@ -59,7 +58,7 @@ def award_list(request):
 def award_detail(request, pk):
     award = _award_or_404(request, pk)
     now = timezone.now()
-    officer = is_program_officer(request.user)
+    officer = policy.may(request.user, "staff.read")
     pending = award.status == AwardStatus.PENDING_ACCEPTANCE
     rows = selectors.award_schedule(award)
     history = TransitionLog.objects.filter(
@@ -68,11 +67,12 @@ def award_detail(request, pk):
         "award": award, "application": award.application,
         "is_officer": officer,
         "letter_ready": award.letter_status == LetterStatus.READY and bool(award.letter_file),
-        "can_accept": pending and now < award.acceptance_due_at and is_aor(request.user, award.application.organization_id),
-        "can_rescind": officer and pending and now >= award.acceptance_due_at,
+        "can_accept": pending and now < award.acceptance_due_at and policy.may(request.user, "award.accept", award),
+        "can_rescind": pending and now >= award.acceptance_due_at and policy.may(request.user, "award.rescind", award),
+        "can_request_letter": policy.may(request.user, "letter.request", award),
         "rescind_form": RescindForm(),
         "schedule": rows, "summary": summarize(rows, award.loan.inputs()) if rows else None,
-        "history": history if is_federal_staff(request.user) else [],
+        "history": history if officer else [],
     })
 
 
@@ -148,9 +148,8 @@ def award_regenerate_letter(request, pk):
 
 def _negotiation_application(request, pk) -> Application:
     app = get_object_or_404(
-        Application.objects.visible_to(request.user).select_related("opportunity", "organization", "project"), pk=pk)
-    if not is_program_officer(request.user):
-        raise PermissionDenied("Only program officers negotiate award terms.")
+        Application.objects.restrict(request.user).select_related("opportunity", "organization", "project"), pk=pk)
+    policy.require(request.user, "terms.view", app)
     return app
 
 
@@ -173,7 +172,7 @@ def terms(request, pk):
     saved = AwardTerms.objects.filter(application=app).first()
     if saved is None and app.status != ApplicationStatus.NEGOTIATION:
         raise Http404("No award terms were negotiated for this application.")
-    editable = app.status == ApplicationStatus.NEGOTIATION
+    editable = app.status == ApplicationStatus.NEGOTIATION and policy.may(request.user, "terms.change", app)
     values = services.terms_values(saved) if saved else services.terms_proposal(app)
 
     if request.method == "POST":
@@ -212,7 +211,7 @@ def terms(request, pk):
         "application": app, "form": form, "saved": saved, "editable": editable,
         "schedule": rows, "summary": summary, "obligation": obligation, "available": available,
         "award": Award.objects.filter(application=app).first(),
-        "can_issue": editable and saved is not None and request.user.award_authority,
+        "can_issue": editable and saved is not None and policy.may(request.user, "award.issue", app),
     })
 
 
@@ -239,8 +238,7 @@ def issue(request, pk):
 @login_required
 def funds(request, pk):
     """An opportunity's budget: ceiling, obligated, available, by instrument and mineral."""
-    if not is_federal_staff(request.user):
-        raise PermissionDenied("Only program officers see budget positions.")
+    policy.require(request.user, "funds.view")
     opp = get_object_or_404(FundingOpportunity, pk=pk)
     awards = (Award.objects.filter(application__opportunity=opp)
               .select_related("application__organization", "obligation").order_by("-issued_at"))

@@ -1,4 +1,4 @@
-"""Project-level pages: the role-aware landing page, the health check, and the error
+"""Project-level pages: the landing page, the health check, and the error
 handlers (JSON under /api/ whatever DEBUG says, the USWDS pages elsewhere)."""
 
 from django.contrib.auth.decorators import login_required
@@ -11,22 +11,16 @@ from django.views.defaults import bad_request as html_bad_request
 from django.views.defaults import page_not_found, permission_denied
 from django.views.defaults import server_error as html_server_error
 
-from accounts.choices import Role
 from dpa_funding.request_context import current_request_id
 
-LANDING = {
-    Role.APPLICANT: "applications:list",
-    Role.PROGRAM_OFFICER: "applications:officer_queue",
-    Role.REVIEWER: "reviews:workspace",
-    Role.ADMIN: "admin:index",
-}
+from . import policy
 
 
 @login_required
 def dashboard(request):
     """Send each role to its home page."""
     try:
-        return redirect(reverse(LANDING.get(request.user.role, "applications:list")))
+        return redirect(reverse(policy.home_view_name(request.user)))
     except NoReverseMatch:
         return redirect(reverse("applications:list"))
 

@@ -110,22 +110,21 @@ def _members(org_ids: Iterable[int], *, aor_only: bool) -> dict[int, list[int]]:
 
 def officers_for_opportunities(opportunity_ids: Iterable[int]) -> dict[int, list[int]]:
     """Each opportunity's program officers; all active program officers when it names none."""
-    from accounts.choices import Role
     from applications.models import FundingOpportunity
+    from dpa_funding import policy
 
     ids = set(opportunity_ids)
     through = FundingOpportunity.program_officers.through
     out: dict[int, list[int]] = defaultdict(list)
     # Only users who still hold the officer role: escalations name reviewers and new-submission
     # notices name competitors, so a listed user whose role changed must not receive them.
-    rows = through.objects.filter(fundingopportunity_id__in=ids, user__is_active=True,
-                                  user__role=Role.PROGRAM_OFFICER)
+    officers = policy.users_who_may("application.start_screening")
+    rows = through.objects.filter(fundingopportunity_id__in=ids, user__in=officers)
     for opp_id, user_id in rows.values_list("fundingopportunity_id", "user_id"):
         out[opp_id].append(user_id)
     missing = ids - set(out)
     if missing:
-        everyone = list(apps.get_model(settings.AUTH_USER_MODEL).objects.filter(
-            role=Role.PROGRAM_OFFICER, is_active=True).values_list("id", flat=True))
+        everyone = list(officers.values_list("id", flat=True))
         for opp_id in missing:
             out[opp_id] = everyone
     return out

@@ -5,15 +5,13 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
+from dpa_funding.querysets import RestrictedQuerySet
+
 from .choices import OPTIONAL_KINDS, NotificationKind
 
 
-class NotificationQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "NotificationQuerySet":
-        """A notification is visible to its recipient only (officers included)."""
-        if not user.is_authenticated:
-            return self.none()
-        return self.filter(recipient=user)
+class NotificationQuerySet(RestrictedQuerySet):
+    """A notification is visible to its recipient only (officers included); see the policy."""
 
 
 class Notification(models.Model):
@@ -79,6 +77,8 @@ class ReminderLog(models.Model):
     escalation = models.BooleanField(default=False)
     sent_at = models.DateTimeField()
 
+    objects = RestrictedQuerySet.as_manager()
+
     class Meta:
         constraints = [
             # Column order serves the sweep's NOT EXISTS probe (kind, object, offset, deadline).
@@ -100,6 +100,8 @@ class NotificationPreference(models.Model):
                              related_name="notification_preferences")
     kind = models.CharField(max_length=30, choices=[(k.value, k.label) for k in OPTIONAL_KINDS])
     enabled = models.BooleanField(default=True)
+
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         constraints = [

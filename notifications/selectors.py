@@ -13,7 +13,7 @@ def unread_count(user) -> int:
 
 def notifications_for(user, *, unread: bool | None = None):
     """The user's own notifications, newest first; ``unread=True`` keeps the unread ones."""
-    qs = Notification.objects.visible_to(user).order_by("-created_at", "-id")
+    qs = Notification.objects.restrict(user).order_by("-created_at", "-id")
     if unread is True:
         qs = qs.filter(read_at__isnull=True)
     elif unread is False:

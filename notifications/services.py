@@ -112,7 +112,7 @@ def notifications_requeue_unsent(*, older_than: dt.timedelta = dt.timedelta(minu
 
 def notification_mark_read(*, user, notification_id: int) -> Notification:
     """Mark one of the user's notifications read. Someone else's is NotFound (never 403)."""
-    note = Notification.objects.visible_to(user).filter(pk=notification_id).first()
+    note = Notification.objects.restrict(user).filter(pk=notification_id).first()
     if note is None:
         raise NotFound("Notification not found.")
     if note.read_at is None:
@@ -123,7 +123,7 @@ def notification_mark_read(*, user, notification_id: int) -> Notification:
 
 def notifications_mark_all_read(*, user) -> int:
     """Mark every unread notification of the user read; returns how many changed."""
-    return Notification.objects.visible_to(user).filter(read_at__isnull=True).update(
+    return Notification.objects.restrict(user).filter(read_at__isnull=True).update(
         read_at=timezone.now())
 
 

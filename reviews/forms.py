@@ -2,9 +2,9 @@
 
 from django import forms
 
-from accounts.choices import Role
 from accounts.forms import USWDSFormMixin, _css_class
 from accounts.models import User
+from dpa_funding import policy
 
 NA = "na"
 
@@ -78,7 +78,7 @@ class AssignForm(USWDSFormMixin, forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["reviewer"].queryset = User.objects.filter(role=Role.REVIEWER, is_active=True).order_by(
+        self.fields["reviewer"].queryset = policy.users_who_may("review.serve").order_by(
             "last_name", "username")
         self.fields["reviewer"].label_from_instance = lambda u: u.get_full_name() or u.username
 

@@ -5,6 +5,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from applications.models import Application, RubricCriterion
+from dpa_funding.querysets import RestrictedQuerySet
 
 from .choices import SCORE_MAX, SCORE_MIN, AssignmentStatus
 from .querysets import ReviewAssignmentQuerySet
@@ -55,6 +56,8 @@ class CriterionScore(models.Model):
         null=True, blank=True, validators=[MinValueValidator(SCORE_MIN), MaxValueValidator(SCORE_MAX)]
     )
     comment = models.TextField(blank=True)
+
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["criterion__position", "criterion_id"]

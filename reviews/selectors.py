@@ -7,11 +7,10 @@ from django.db import connection
 from django.db.models import Avg, F, FloatField, StdDev, Window
 from django.db.models.functions import Cast
 
-from accounts.choices import Role
 from accounts.models import Organization
-from accounts.roles import is_federal_staff
 from applications.choices import ApplicationStatus
 from applications.models import Application
+from dpa_funding import policy
 from dpa_funding.errors import NotFound
 
 from .choices import ACCESS_STATES, AssignmentStatus
@@ -58,11 +57,11 @@ def application_reviews_for(user, application: Application) -> list[dict]:
     """
     base = (ReviewAssignment.objects.filter(application=application)
             .select_related("reviewer").prefetch_related("scores__criterion").order_by("submitted_at", "pk"))
-    if is_federal_staff(user):
+    if not policy.may(user, "review.list", application):
+        raise NotFound()
+    if policy.may(user, "staff.read"):
         return [_review_dict(a, reviewer_label(a.reviewer), named=True, own=False)
                 for a in base.filter(status=AssignmentStatus.SUBMITTED)]
-    if not (user.is_authenticated and user.role == Role.REVIEWER):
-        raise NotFound()
     own = base.filter(reviewer=user, status__in=ACCESS_STATES).first()
     if own is None:
         raise NotFound()

@@ -15,13 +15,12 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.choices import Role
 from accounts.models import Membership, User
-from accounts.roles import is_program_officer
 from applications.choices import ApplicationStatus
 from applications.models import Application, FundingOpportunity
 from applications.services import application_transition, log_transition
-from dpa_funding.errors import InvalidTransition, NotPermitted, ValidationFailed
+from dpa_funding import policy
+from dpa_funding.errors import InvalidTransition, ValidationFailed
 
 from .allocation import plan_assignments
 from .choices import NOT_RECUSED, OUTSTANDING, SCORE_MAX, SCORE_MIN, AssignmentStatus
@@ -34,14 +33,8 @@ S = AssignmentStatus
 ASSIGNABLE_APPLICATION_STATES = (ApplicationStatus.SCREENING, ApplicationStatus.UNDER_REVIEW)
 
 
-def _require_officer(actor, action: str) -> None:
-    if not is_program_officer(actor):
-        raise NotPermitted(f"Only program officers may {action}.")
-
-
-def _require_own(actor, assignment: ReviewAssignment) -> None:
-    if actor is None or assignment.reviewer_id != actor.pk:
-        raise NotPermitted("Only the assigned reviewer may do this.")
+def _require_own(actor, action: str, assignment: ReviewAssignment) -> None:
+    policy.require(actor, action, assignment, message="Only the assigned reviewer may do this.")
 
 
 def _lock(assignment: ReviewAssignment) -> tuple[Application, ReviewAssignment]:
@@ -63,7 +56,7 @@ def _set_status(assignment: ReviewAssignment, *, to: str, transition: str, actor
 
 
 def _exclusion_reason(application: Application, reviewer: User) -> str | None:
-    if reviewer.role != Role.REVIEWER or not reviewer.is_active:
+    if not policy.may(reviewer, "review.serve"):
         return "The user is not an active merit reviewer."
     if Membership.objects.filter(user=reviewer, organization_id=application.organization_id).exists():
         return "The reviewer belongs to the applicant organization (separation of duties)."
@@ -102,7 +95,7 @@ def assignment_create(*, actor, application: Application, reviewer: User,
     The reviewer must hold the reviewer role, must not belong to the applicant organization,
     and must not already be assigned. ``due_at`` defaults to now + the review window.
     """
-    _require_officer(actor, "assign reviewers")
+    policy.require(actor, "review_assignment.create", application)
     app = (Application.objects.select_for_update(of=("self",)).select_related("opportunity")
            .get(pk=application.pk))
     if app.status not in ASSIGNABLE_APPLICATION_STATES:
@@ -119,7 +112,7 @@ def assignment_certify_coi(*, actor, assignment: ReviewAssignment, has_conflict:
                            statement: str = "") -> ReviewAssignment:
     """The reviewer certifies conflict of interest: a conflict recuses them for good (no
     access to the application ever), no conflict activates the assignment."""
-    _require_own(actor, assignment)
+    _require_own(actor, "review_assignment.certify_coi", assignment)
     app, assignment = _lock(assignment)
     if assignment.status != S.PENDING_COI:
         raise InvalidTransition("Conflict of interest has already been certified for this assignment.")
@@ -180,7 +173,7 @@ def assignment_save_scores(*, actor, assignment: ReviewAssignment, scores: list[
     """Save the reviewer's draft: replaces the scored criteria with ``scores``
     ([{criterion, score, comment}], score None = n/a where allowed) and the overall comment.
     Criteria left out stay unscored until submission requires them."""
-    _require_own(actor, assignment)
+    _require_own(actor, "review_assignment.score", assignment)
     app, assignment = _lock(assignment)
     _require_scoring(app, assignment)
     rows = _clean_scores(app, scores)
@@ -210,7 +203,7 @@ def assignment_submit(*, actor, assignment: ReviewAssignment) -> ReviewAssignmen
     """Submit the review: every criterion scored (n/a only where allowed). Writes the 0-100
     score and submitted_at; the review is immutable afterwards. The last outstanding review
     of an application under review fires complete_review in this same transaction."""
-    _require_own(actor, assignment)
+    _require_own(actor, "review_assignment.submit", assignment)
     app, assignment = _lock(assignment)
     _require_scoring(app, assignment)
     scored = {s.criterion_id: s for s in assignment.scores.all()}
@@ -233,8 +226,8 @@ def assignment_decline(*, actor, assignment: ReviewAssignment, reason: str) -> R
     """The reviewer (or a program officer, e.g. for an unresponsive reviewer) releases an
     assignment that is awaiting certification or active. If that leaves only submitted
     reviews, enough of them, the application's review completes as on a last submission."""
-    if not (is_program_officer(actor) or (actor is not None and assignment.reviewer_id == actor.pk)):
-        raise NotPermitted("Only the assigned reviewer or a program officer may decline this assignment.")
+    policy.require(actor, "review_assignment.decline", assignment,
+                   message="Only the assigned reviewer or a program officer may decline this assignment.")
     app, assignment = _lock(assignment)
     if assignment.status not in OUTSTANDING:
         raise InvalidTransition(f"An assignment that is {assignment.get_status_display().lower()} cannot be declined.")
@@ -270,7 +263,7 @@ def assignments_auto_assign(*, actor, opportunity: FundingOpportunity, per_appli
     Among the allocations filling the most slots, loads differ by at most one whenever that
     is feasible (see reviews.allocation).
     """
-    _require_officer(actor, "assign reviewers")
+    policy.require(actor, "review_assignment.create", opportunity)
     errors = {}
     if not isinstance(per_application, int) or per_application < 1:
         errors["per_application"] = ["Give a whole number of reviewers per application (at least 1)."]
@@ -282,7 +275,7 @@ def assignments_auto_assign(*, actor, opportunity: FundingOpportunity, per_appli
 
     apps = list(Application.objects.select_for_update(of=("self",))
                 .filter(opportunity=opportunity, status=ApplicationStatus.SCREENING).order_by("pk"))
-    pool_qs = User.objects.filter(role=Role.REVIEWER, is_active=True)
+    pool_qs = policy.users_who_may("review.serve")
     if reviewers is not None:
         ids = {getattr(r, "pk", r) for r in reviewers}
         pool_qs = pool_qs.filter(pk__in=ids)

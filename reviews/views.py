@@ -5,16 +5,15 @@ import csv
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
-from accounts.choices import Role
 from accounts.forms import add_service_errors
 from applications.choices import ApplicationStatus
 from applications.models import Application, FundingOpportunity
+from dpa_funding import policy
 from dpa_funding.csv_safety import spreadsheet_safe
 from dpa_funding.errors import DomainError, NotFound, ValidationFailed
 
@@ -27,17 +26,15 @@ from .selectors import RANK_BY, application_reviews_for, opportunity_ranking
 S = AssignmentStatus
 
 
-def _require_role(user, role: str) -> None:
-    if user.role != role:
-        raise PermissionDenied
-
-
 def _own_assignment(request, pk: int) -> ReviewAssignment:
-    _require_role(request.user, Role.REVIEWER)
-    return get_object_or_404(
-        ReviewAssignment.objects.visible_to(request.user).select_related(
+    """The reviewer's own assignment (reviewer pages; officers use the assignments page)."""
+    policy.require(request.user, "review.workspace")
+    assignment = get_object_or_404(
+        ReviewAssignment.objects.restrict(request.user).select_related(
             "application__organization", "application__project", "application__opportunity"),
         pk=pk)
+    policy.require(request.user, "review_assignment.certify_coi", assignment)
+    return assignment
 
 
 def _domain_error(request, form, exc: DomainError) -> None:
@@ -50,8 +47,8 @@ def _domain_error(request, form, exc: DomainError) -> None:
 @login_required
 def workspace(request):
     """The reviewer's assignments with due dates and status."""
-    _require_role(request.user, Role.REVIEWER)
-    assignments = (ReviewAssignment.objects.visible_to(request.user)
+    policy.require(request.user, "review.workspace")
+    assignments = (ReviewAssignment.objects.restrict(request.user)
                    .select_related("application__organization", "application__opportunity")
                    .order_by("status", "due_at", "pk"))
     return render(request, "reviews/workspace.html", {"assignments": assignments})
@@ -142,7 +139,7 @@ def read(request, pk: int):
 @login_required
 def application_assignments(request, pk: int):
     """An application's assignments and the manual assignment form (program officers)."""
-    _require_role(request.user, Role.PROGRAM_OFFICER)
+    policy.require(request.user, "review_assignment.create")
     app = get_object_or_404(Application.objects.select_related("opportunity", "organization"), pk=pk)
     form = AssignForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -164,7 +161,7 @@ def application_assignments(request, pk: int):
 @login_required
 def opportunity_assign(request, pk: int):
     """Balanced automatic assignment over the opportunity's applications in screening."""
-    _require_role(request.user, Role.PROGRAM_OFFICER)
+    policy.require(request.user, "review_assignment.create")
     opp = get_object_or_404(FundingOpportunity, pk=pk)
     form = AutoAssignForm(request.POST or None, initial={"per_application": opp.min_reviewers})
     if request.method == "POST" and form.is_valid():
@@ -190,7 +187,7 @@ def opportunity_assign(request, pk: int):
 @login_required
 def ranking(request, pk: int):
     """The ranking table (``?by=normalized``; ``?format=csv`` downloads it)."""
-    _require_role(request.user, Role.PROGRAM_OFFICER)
+    policy.require(request.user, "ranking.view")
     opp = get_object_or_404(FundingOpportunity, pk=pk)
     by = request.GET.get("by", "mean")
     if by not in RANK_BY:

@@ -6,7 +6,7 @@ from rest_framework import serializers
 from accounts.choices import MemberRole
 from accounts.geography import Country
 from accounts.models import Membership, Organization, User
-from accounts.roles import is_federal_staff
+from dpa_funding import policy
 
 
 class TokenRequestSerializer(serializers.Serializer):
@@ -91,7 +91,7 @@ class OrganizationSerializer(serializers.ModelSerializer):
     def to_representation(self, instance):
         data = super().to_representation(instance)
         request = self.context.get("request")
-        if not (request and is_federal_staff(request.user)):
+        if not (request and policy.may(request.user, "staff.read")):
             data.pop("foreign_entity_of_concern", None)
             data.pop("needs_domestic_source_determination", None)
         return data

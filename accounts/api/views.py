@@ -12,7 +12,7 @@ from rest_framework.views import APIView
 from accounts import services
 from accounts.models import Organization
 from accounts.selectors import user_organizations
-from dpa_funding.api.permissions import IsApplicant
+from dpa_funding.api.permissions import allows
 from dpa_funding.api.schema import errors, public_errors
 from dpa_funding.errors import ValidationFailed
 
@@ -87,12 +87,12 @@ class OrganizationViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Organization.objects.none()
-        return Organization.objects.visible_to(self.request.user).order_by("legal_name", "id")
+        return Organization.objects.restrict(self.request.user).order_by("legal_name", "id")
 
     def get_permissions(self):
         # Only applicants create these: refuse staff with 403 before validating the body.
         if self.action == "create":
-            return [*super().get_permissions(), IsApplicant()]
+            return [*super().get_permissions(), allows("organization.create")()]
         return super().get_permissions()
 
     def perform_create(self, serializer):

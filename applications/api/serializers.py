@@ -71,7 +71,7 @@ class ProjectSerializer(serializers.ModelSerializer):
         user = _user(self)
         if user is not None and "organization" in self.fields:
             # An organization the user cannot see is reported as not existing.
-            self.fields["organization"].queryset = Organization.objects.visible_to(user)
+            self.fields["organization"].queryset = Organization.objects.restrict(user)
 
     def validate(self, attrs):
         return _fixed_on_update(self, attrs, ("organization",))
@@ -184,8 +184,8 @@ class ApplicationSerializer(ApplicationListSerializer):
         user = _user(self)
         if user is not None:
             # Organizations and projects the user cannot see are reported as not existing.
-            self.fields["organization"].queryset = Organization.objects.visible_to(user)
-            self.fields["project"].queryset = Project.objects.visible_to(user)
+            self.fields["organization"].queryset = Organization.objects.restrict(user)
+            self.fields["project"].queryset = Project.objects.restrict(user)
 
     def validate(self, attrs):
         return _fixed_on_update(self, attrs, ("opportunity", "organization"))

@@ -1,5 +1,5 @@
 """REST API v1: minerals, projects, opportunities, applications, their workflow, history and
-documents. Views only translate HTTP to service calls; visibility comes from ``visible_to``
+documents. Views only translate HTTP to service calls; visibility comes from ``restrict``
 (404 for what a user may not see) and permissions from the services (403)."""
 
 from django.http import FileResponse
@@ -27,9 +27,9 @@ from applications.documents import (
 from applications.models import Application, Document, FundingOpportunity, Mineral, Project
 from applications.selectors import transition_history
 from dpa_funding.api.idempotency import IDEMPOTENCY_KEY, idempotent
-from dpa_funding.api.permissions import IsApplicant, IsProgramOfficer
+from dpa_funding.api.permissions import allows
 from dpa_funding.api.schema import errors
-from dpa_funding.errors import NotFound
+from dpa_funding.errors import NotFound, ValidationFailed
 
 from .filters import ApplicationFilter
 from .list_rows import application_list_rows
@@ -80,12 +80,12 @@ class ProjectViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.Retr
     def get_queryset(self):
         if _fake(self):
             return Project.objects.none()
-        return Project.objects.visible_to(self.request.user).prefetch_related("minerals").order_by("name", "id")
+        return Project.objects.restrict(self.request.user).prefetch_related("minerals").order_by("name", "id")
 
     def get_permissions(self):
         # Only applicants create these: refuse staff with 403 before validating the body.
         if self.action == "create":
-            return [*super().get_permissions(), IsApplicant()]
+            return [*super().get_permissions(), allows("project.create")()]
         return super().get_permissions()
 
     def perform_create(self, serializer):
@@ -97,6 +97,9 @@ class ProjectViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.Retr
 
     def perform_update(self, serializer):
         data = dict(serializer.validated_data)
+        organization = data.pop("organization", None)
+        if organization is not None and organization.pk != serializer.instance.organization_id:
+            raise ValidationFailed({"organization": ["A project cannot move to another organization."]})
         serializer.instance = services.project_update(
             actor=self.request.user, project=serializer.instance, minerals=data.pop("minerals", None), **data,
         )
@@ -118,8 +121,10 @@ class OpportunityViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.
 
     def get_permissions(self):
         # Writes are for program officers: refuse others with 403 before validating the body.
-        if self.action in ("create", "partial_update", "update"):
-            return [*super().get_permissions(), IsProgramOfficer()]
+        if self.action == "create":
+            return [*super().get_permissions(), allows("opportunity.create")()]
+        if self.action in ("partial_update", "update"):
+            return [*super().get_permissions(), allows("opportunity.change")()]
         return super().get_permissions()
 
     def perform_create(self, serializer):
@@ -168,7 +173,7 @@ class ApplicationViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.
     def get_queryset(self):
         if _fake(self):
             return Application.objects.none()
-        return Application.objects.visible_to(self.request.user).with_list_related()
+        return Application.objects.restrict(self.request.user).with_list_related()
 
     def get_serializer_class(self):
         return ApplicationListSerializer if self.action == "list" else ApplicationSerializer
@@ -275,9 +280,7 @@ class DocumentDownloadView(APIView):
             **errors(404)},
     )
     def get(self, request, pk: int):
-        doc = get_object_or_404(
-            Document.objects.filter(application__in=Application.objects.visible_to(request.user)), pk=pk
-        )
+        doc = get_object_or_404(Document.objects.restrict(request.user), pk=pk)
         response = FileResponse(doc.file.open("rb"), as_attachment=True,
                                 filename=safe_download_name(doc.original_name), content_type=doc.content_type)
         response["X-Content-Type-Options"] = "nosniff"

@@ -96,9 +96,9 @@ class AwardSerializer(serializers.ModelSerializer):
         if ready:
             url = reverse("awards-api:award-letter", args=[award.pk])
             url = request.build_absolute_uri(url) if request else url
-        from accounts.roles import is_federal_staff
+        from dpa_funding import policy
 
-        staff = request is not None and is_federal_staff(request.user)
+        staff = request is not None and policy.may(request.user, "staff.read")
         return {
             "status": award.letter_status,
             "sha256": (award.letter_sha256 or None) if ready else None,

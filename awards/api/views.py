@@ -1,6 +1,6 @@
 """REST API v1 for awards: negotiated terms, awards, letters, schedules, acceptance, funds.
 
-Visibility is ``Award.objects.visible_to`` / ``Application.objects.visible_to`` (404 for
+Visibility is ``Award.objects.restrict`` / ``Application.objects.restrict`` (404 for
 others); what a visible user may do is decided by the services (403).
 """
 
@@ -18,17 +18,17 @@ from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.roles import is_program_officer
 from applications.choices import ApplicationStatus, Instrument
 from applications.models import Application, FundingOpportunity
 from awards import selectors, services
 from awards.choices import AwardStatus, LetterStatus
 from awards.models import Award, AwardTerms
 from awards.schedule import schedule_csv_rows
+from dpa_funding import policy
 from dpa_funding.api.idempotency import IDEMPOTENCY_KEY, idempotent
-from dpa_funding.api.permissions import IsProgramOfficer
+from dpa_funding.api.permissions import allows
 from dpa_funding.api.schema import errors
-from dpa_funding.errors import NotFound, NotPermitted, ValidationFailed
+from dpa_funding.errors import NotFound, ValidationFailed
 
 from .serializers import (
     AwardSerializer,
@@ -104,10 +104,9 @@ def _nest_loan_errors(errors: dict) -> dict:
 class TermsView(APIView):
     """The award terms an officer negotiates for an application in negotiation."""
 
-    def _application(self, request, pk) -> Application:
-        app = get_object_or_404(Application.objects.visible_to(request.user).select_related("opportunity"), pk=pk)
-        if not is_program_officer(request.user):
-            raise NotPermitted("Only program officers negotiate award terms.")
+    def _application(self, request, pk, action: str) -> Application:
+        app = get_object_or_404(Application.objects.restrict(request.user).select_related("opportunity"), pk=pk)
+        policy.require(request.user, action, app)
         return app
 
     @extend_schema(
@@ -117,7 +116,7 @@ class TermsView(APIView):
         responses={200: TermsSerializer, **errors(403, 404)}, tags=["awards"],
     )
     def get(self, request, pk):
-        app = self._application(request, pk)
+        app = self._application(request, pk, "terms.view")
         terms = AwardTerms.objects.filter(application=app).first()
         if terms is None and app.status != ApplicationStatus.NEGOTIATION:
             raise NotFound("No award terms were negotiated for this application.")
@@ -131,7 +130,7 @@ class TermsView(APIView):
         tags=["awards"],
     )
     def put(self, request, pk):
-        app = self._application(request, pk)
+        app = self._application(request, pk, "terms.change")
         serializer = TermsInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
@@ -259,7 +258,7 @@ class AwardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
 class FundsView(APIView):
     """An opportunity's budget position: ceiling, obligated, available, and breakdowns."""
 
-    permission_classes = [IsProgramOfficer]
+    permission_classes = [allows("funds.view")]
 
     @extend_schema(summary="Budget position of an opportunity", responses={200: FundsSerializer, **errors(403, 404)},
                    tags=["awards"])

@@ -1,27 +1,20 @@
-"""Role-based DRF permissions. Object visibility is decided by ``visible_to`` querysets
-(404), and what a visible user may do by the services (403); these classes only gate
-whole endpoints by role."""
+"""DRF permissions that ask the policy. Object visibility is ``restrict()`` (404); what a
+visible user may do is ``policy.require`` in the services (403); these classes only refuse
+whole endpoints early, before a request body is validated."""
 
 from rest_framework.permissions import BasePermission
 
-from accounts.choices import Role
-from accounts.roles import is_federal_staff
+from dpa_funding import policy
 
 
-class IsProgramOfficer(BasePermission):
-    """Allow program officers and administrators only (403 for everyone else signed in)."""
+def allows(action: str) -> type[BasePermission]:
+    """A permission class granting ``action`` as the policy does (without an object)."""
 
-    message = "Only program officers may do this."
+    class Allows(BasePermission):
+        message = policy.message_for(action)
 
-    def has_permission(self, request, view) -> bool:
-        return is_federal_staff(request.user)
+        def has_permission(self, request, view) -> bool:
+            return policy.may(request.user, action)
 
-
-class IsApplicant(BasePermission):
-    """Allow applicant accounts only: organizations and projects belong to applicants, so
-    staff get 403 before their request body is even validated."""
-
-    message = "Only applicant accounts may do this."
-
-    def has_permission(self, request, view) -> bool:
-        return bool(request.user and request.user.is_authenticated and request.user.role == Role.APPLICANT)
+    Allows.__name__ = Allows.__qualname__ = f"Allows[{action}]"
+    return Allows

@@ -5,8 +5,8 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import User
-from accounts.roles import is_federal_staff
 from applications.models import Application
+from dpa_funding import policy
 
 from ..choices import ACCESS_STATES, SCORE_MAX, SCORE_MIN, AssignmentStatus
 
@@ -91,7 +91,7 @@ class ReviewAssignmentSerializer(serializers.Serializer):
     @extend_schema_field(ApplicationContentSerializer(allow_null=True))
     def get_application_content(self, assignment) -> dict | None:
         request = self.context.get("request")
-        officer = request is not None and is_federal_staff(request.user)
+        officer = request is not None and policy.may(request.user, "staff.read")
         # A reviewer reads the application only through an active or submitted assignment;
         # a pending or recused one shows the title and organization alone (to judge a conflict).
         if not officer and assignment.status not in ACCESS_STATES:

@@ -1,4 +1,4 @@
-"""Review API views: thin wrappers that look objects up through visible_to() and call services."""
+"""Review API views: thin wrappers that look objects up through restrict() and call services."""
 
 from django.db.models import Prefetch
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -9,9 +9,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from applications.models import Application, Document, FundingOpportunity
+from dpa_funding import policy
 from dpa_funding.api.pagination import StandardPagination
 from dpa_funding.api.schema import errors
-from dpa_funding.errors import NotPermitted
 
 from .. import services
 from ..models import ReviewAssignment
@@ -43,7 +43,7 @@ class ReviewAssignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
 
     def get_queryset(self):
         return (
-            ReviewAssignment.objects.visible_to(self.request.user)
+            ReviewAssignment.objects.restrict(self.request.user)
             .select_related("reviewer", "application__organization", "application__project")
             .prefetch_related("scores__criterion",
                               Prefetch("application__documents", queryset=Document.objects.order_by("pk")))
@@ -103,15 +103,14 @@ class ApplicationReviewsView(APIView):
     @extend_schema(summary="An application's reviews (officers: named; reviewers: anonymized after submitting)",
                    responses={200: s.ApplicationReviewSerializer(many=True), **errors(404)})
     def get(self, request, pk: int):
-        application = get_object_or_404(Application.objects.visible_to(request.user), pk=pk)
+        application = get_object_or_404(Application.objects.restrict(request.user), pk=pk)
         return _paginated(self, request, application_reviews_for(request.user, application),
                           s.ApplicationReviewSerializer)
 
 
-def _officer_opportunity(request, pk: int) -> FundingOpportunity:
-    opportunity = get_object_or_404(FundingOpportunity, pk=pk)  # any authenticated user may see it
-    if request.user.role != "program_officer":
-        raise NotPermitted("Only program officers may do this.")
+def _opportunity(request, pk: int, action: str) -> FundingOpportunity:
+    opportunity = get_object_or_404(FundingOpportunity.objects.restrict(request.user), pk=pk)
+    policy.require(request.user, action, opportunity)
     return opportunity
 
 
@@ -122,7 +121,7 @@ class OpportunityRankingView(APIView):
         responses={200: s.RankingRowSerializer(many=True), **errors(400, 403, 404)},
     )
     def get(self, request, pk: int):
-        opportunity = _officer_opportunity(request, pk)
+        opportunity = _opportunity(request, pk, "ranking.view")
         by = request.query_params.get("by", "mean")
         if by not in RANK_BY:
             return Response({"detail": "by must be 'mean' or 'normalized'.", "code": "invalid"},
@@ -137,7 +136,7 @@ class OpportunityAutoAssignView(APIView):
         responses={200: s.AutoAssignResultSerializer, **errors(400, 403, 404)},
     )
     def post(self, request, pk: int):
-        opportunity = _officer_opportunity(request, pk)
+        opportunity = _opportunity(request, pk, "review_assignment.create")
         body = s.AutoAssignSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         result = services.assignments_auto_assign(actor=request.user, opportunity=opportunity, **body.validated_data)

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from accounts.choices import Role
 from accounts.services import user_create
+from dpa_funding import policy
 from dpa_funding.errors import ValidationFailed
 
 
@@ -20,7 +21,7 @@ class Command(BaseCommand):
         parser.add_argument("--job-title", default="")
 
     def handle(self, *args, username, role, email, password, award_authority, job_title, **options):
-        if award_authority and role != Role.PROGRAM_OFFICER:
+        if award_authority and not policy.award_authority_allowed(role):
             raise CommandError("--award-authority applies to program officers only.")
         try:
             user = user_create(username=username, email=email, password=password, role=role,

@@ -1,0 +1,537 @@
+"""The one answer to "may this user do this (to that)?" (domain.md, "People and roles").
+
+Every permission question in the project is asked here, by action name:
+
+    policy.may(user, "application.submit", application) -> bool
+    policy.require(user, "application.submit", application)   # raises NotPermitted (403)
+    Model.objects.restrict(user, "view")                       # what the user may see (404)
+
+Services call ``require``; DRF permission classes, HTML views, template flags
+(``{% may "award.accept" award as can_accept %}``) and exports only ask ``may`` or
+``restrict``. No role string is compared anywhere else.
+
+The rules are django-rules predicates (composable with ``&``, ``|`` and ``~``) kept in a
+private rule set, so they never leak into Django's global permission backend. Roles:
+
+- applicant: acts through organizations it belongs to; the organization's
+  authorized representative (AOR) signs, submits, withdraws and accepts;
+- reviewer: sees only applications assigned to it after certifying no conflict;
+- program_officer: everything on opportunities and applications; issuing an award needs
+  award authority;
+- admin: reads everything, manages users and reference data, and never fires officer
+  transitions, reviews or awards (separation of duties, NIST SP 800-53 AC-5).
+
+To add an action: add one ``_RULES.add_rule(...)`` line below (and a message in
+``_MESSAGES`` when the default is not clear enough). To make a new model restrictable:
+give it a ``RestrictedQuerySet`` manager and register its scopes with ``@_scope``; the
+system check ``policy.E001`` fails at start-up for a restricted model without a "view"
+scope.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import rules
+from django.apps import apps
+from django.core import checks
+from django.db.models import Q
+
+from accounts.choices import MemberRole, Role
+from dpa_funding.errors import NotPermitted
+from dpa_funding.request_context import current_request_id
+
+_RULES = rules.RuleSet()
+
+# Review assignment states that let a reviewer read the application (reviews.choices
+# ACCESS_STATES; repeated as values so this module imports no models at load time).
+REVIEWER_ACCESS_STATES = ("active", "submitted")
+
+
+# ---------------------------------------------------------------- who the user is
+
+
+@rules.predicate
+def is_authenticated(user) -> bool:
+    return bool(user is not None and user.is_authenticated and user.is_active)
+
+
+@rules.predicate
+def is_applicant(user) -> bool:
+    return is_authenticated(user) and user.role == Role.APPLICANT
+
+
+@rules.predicate
+def is_reviewer(user) -> bool:
+    return is_authenticated(user) and user.role == Role.REVIEWER
+
+
+@rules.predicate
+def is_officer(user) -> bool:
+    return is_authenticated(user) and user.role == Role.PROGRAM_OFFICER
+
+
+@rules.predicate
+def has_award_authority(user) -> bool:
+    return is_officer(user) and bool(user.award_authority)
+
+
+@rules.predicate
+def is_admin(user) -> bool:
+    return is_authenticated(user) and (user.role == Role.ADMIN or user.is_superuser)
+
+
+# Federal staff who read every application, organization and award.
+is_federal_reader = is_officer | is_admin
+
+
+# ---------------------------------------------------------------- the user's relation to the object
+
+
+def organization_id_of(obj) -> int | None:
+    """The applicant organization an object belongs to (None when it belongs to none)."""
+    if obj is None:
+        return None
+    if obj._meta.label_lower == "accounts.organization":
+        return obj.pk
+    if hasattr(obj, "organization_id"):
+        return obj.organization_id
+    for attr in ("application", "award", "assignment"):
+        related = getattr(obj, attr, None) if hasattr(type(obj), attr) else None
+        if related is not None:
+            return organization_id_of(related)
+    return None
+
+
+def member_role(user, organization_id: int | None) -> str | None:
+    """The user's role in the organization, or None when not a member."""
+    if organization_id is None or not is_authenticated(user):
+        return None
+    Membership = apps.get_model("accounts", "Membership")
+
+    def lookup():
+        return (Membership.objects.filter(user=user, organization_id=organization_id)
+                .values_list("role", flat=True).first())
+
+    # Asked two or three times per request (permission, guards, serializer): remember the
+    # answer for the current request only (keyed by its id), never across requests.
+    request_id = current_request_id()
+    if request_id is None:
+        return lookup()
+    cached_for, roles = user.__dict__.get("_member_roles", (None, {}))
+    if cached_for != request_id:
+        roles = {}
+        user.__dict__["_member_roles"] = (request_id, roles)
+    if organization_id not in roles:
+        roles[organization_id] = lookup()
+    return roles[organization_id]
+
+
+def forget_member_roles(user) -> None:
+    """Call after changing the user's memberships inside a request."""
+    user.__dict__.pop("_member_roles", None)
+
+
+def is_aor_of_organization(user, organization_id: int | None) -> bool:
+    return member_role(user, organization_id) == MemberRole.AUTHORIZED_REPRESENTATIVE
+
+
+@rules.predicate
+def no_object(user, obj) -> bool:
+    """For page-level questions ("may they create any?") asked without an object."""
+    return obj is None
+
+
+@rules.predicate
+def is_member(user, obj) -> bool:
+    return member_role(user, organization_id_of(obj)) is not None
+
+
+@rules.predicate
+def is_aor(user, obj) -> bool:
+    return is_aor_of_organization(user, organization_id_of(obj))
+
+
+def _application_of(obj):
+    if obj is None:
+        return None
+    if obj._meta.label_lower == "applications.application":
+        return obj
+    return getattr(obj, "application", None)
+
+
+@rules.predicate
+def is_cleared_reviewer(user, obj) -> bool:
+    """Assigned to the object's application and certified no conflict (active or submitted)."""
+    app = _application_of(obj)
+    if app is None or not is_reviewer(user):
+        return False
+    ReviewAssignment = apps.get_model("reviews", "ReviewAssignment")
+    return ReviewAssignment.objects.filter(
+        application_id=app.pk, reviewer=user, status__in=REVIEWER_ACCESS_STATES).exists()
+
+
+@rules.predicate
+def is_own_assignment(user, assignment) -> bool:
+    return assignment is not None and is_reviewer(user) and assignment.reviewer_id == user.pk
+
+
+@rules.predicate
+def is_recipient(user, obj) -> bool:
+    return obj is not None and is_authenticated(user) and getattr(obj, "recipient_id", None) == user.pk
+
+
+# ---------------------------------------------------------------- actions
+# Each action is one line. An action that takes an object states in the comment what it is.
+
+_ACTIONS: dict[str, rules.Predicate] = {
+    # Users, reference data, the record.
+    "admin.site": is_admin,                                   # the Django admin
+    "user.manage": is_admin,
+    "mineral.view": is_authenticated,
+    "mineral.manage": is_admin,                               # reference data
+    "audit.view": is_federal_reader,
+    "staff.read": is_federal_reader,                          # internal comments, staff-only fields
+    # Organizations and membership (obj: the organization).
+    "organization.create": is_applicant,
+    "organization.view": is_federal_reader | is_member,
+    "organization.change": is_aor,
+    "organization.join": is_applicant,                        # user: the one joining
+    "membership.view": is_federal_reader | is_member,
+    "membership.add": is_aor,
+    # Projects (obj: the project, or its organization on create).
+    "project.create": is_applicant & (no_object | is_member),
+    "project.view": is_federal_reader | is_member,
+    "project.change": is_applicant & is_member,
+    # Opportunities (obj: the opportunity).
+    "opportunity.view": is_authenticated,
+    "opportunity.create": is_officer,
+    "opportunity.change": is_officer,
+    "funds.view": is_federal_reader,
+    "ranking.view": is_federal_reader,
+    "queue.view": is_federal_reader,                          # the screening queue
+    # Applications (obj: the application, or its organization on create).
+    "application.create": is_applicant & (no_object | is_member),
+    "application.view": is_federal_reader | is_member | is_cleared_reviewer,
+    "application.change": is_applicant & is_member,
+    "document.view": is_federal_reader | is_member | is_cleared_reviewer,
+    "document.upload": is_applicant & is_member,              # obj: the application
+    "document.delete": is_applicant & is_member,
+    # Application transitions (named by the workflow table's ``who``).
+    "application.submit": is_aor,
+    "application.resubmit": is_aor,
+    "application.withdraw": is_aor,
+    "application.start_screening": is_officer,
+    "application.request_revision": is_officer,
+    "application.mark_ineligible": is_officer,
+    "application.open_review": is_officer,
+    "application.complete_review": is_officer,
+    "application.select": is_officer,
+    "application.begin_negotiation": is_officer,
+    "application.decline": is_officer,
+    # Merit review (obj: the assignment; for assign, the application or opportunity).
+    "review.workspace": is_reviewer,
+    "review.serve": is_reviewer,                              # user: the one being assigned
+    "review_assignment.create": is_officer,
+    "review_assignment.view": is_federal_reader | is_own_assignment,
+    "review_assignment.certify_coi": is_own_assignment,
+    "review_assignment.score": is_own_assignment,
+    "review_assignment.submit": is_own_assignment,
+    "review_assignment.decline": is_own_assignment | is_officer,
+    "review_assignment.close": is_officer,                    # the system closes outstanding ones
+    "review.list": is_federal_reader | is_cleared_reviewer,   # obj: the application
+    # Negotiation and awards (obj: the application for terms and issue, else the award).
+    "terms.view": is_federal_reader,
+    "terms.change": is_officer,
+    "award.issue": has_award_authority,
+    "award.view": is_federal_reader | is_member,
+    "award.accept": is_aor,
+    "award.decline_award": is_aor,
+    "award.rescind": is_officer,
+    "award.start_closeout": is_officer,
+    "award.close": has_award_authority,
+    "letter.request": is_officer,                             # (re)generate an award letter
+    "letter.generate": rules.always_deny,                     # the worker only (system actor)
+    # Notifications (obj: the notification).
+    "notification.view": is_recipient,
+    "notification.read": is_recipient,
+}
+for _name, _predicate in _ACTIONS.items():
+    _RULES.add_rule(_name, _predicate)
+
+_MESSAGES = {
+    "opportunity.create": "Only program officers manage funding opportunities.",
+    "opportunity.change": "Only program officers manage funding opportunities.",
+    "funds.view": "Only federal program staff see budget positions.",
+    "ranking.view": "Only federal program staff see rankings.",
+    "organization.create": "Only applicant accounts register organizations.",
+    "organization.change": "Only the organization's authorized representative can edit it.",
+    "membership.add": "Only the organization's authorized representative can add members.",
+    "project.create": "Only members of the organization can add projects to it.",
+    "project.change": "Only members of the organization can edit its projects.",
+    "application.create": "Only members of the organization can apply on its behalf.",
+    "application.change": "Only members of the organization can edit its applications.",
+    "document.upload": "Only members of the organization can upload documents.",
+    "document.delete": "Only members of the organization can remove documents.",
+    "terms.change": "Only program officers negotiate award terms.",
+    "award.issue": "Only a program officer with award authority can issue awards.",
+    "award.accept": "Only the organization's authorized representative can accept the award.",
+    "award.decline_award": "Only the organization's authorized representative can decline the award.",
+    "award.rescind": "Only program officers can rescind awards.",
+    "letter.request": "Only program officers can regenerate award letters.",
+    "review_assignment.create": "Only program officers may assign reviewers.",
+}
+
+
+def actions() -> list[str]:
+    """Every action name the policy knows (for docs, checks and tests)."""
+    return sorted(_ACTIONS)
+
+
+def may(user, action: str, obj=None) -> bool:
+    """Whether ``user`` may do ``action`` (to ``obj``). Unknown actions are a programming
+    error, not a silent "no"."""
+    if action not in _ACTIONS:
+        raise KeyError(f"Unknown policy action {action!r}; add it to dpa_funding.policy.")
+    if user is None:
+        return False
+    return _RULES.test_rule(action, user, obj)
+
+
+def message_for(action: str) -> str:
+    return _MESSAGES.get(action, NotPermitted.default_detail)
+
+
+def require(user, action: str, obj=None, message: str | None = None) -> None:
+    """Raise ``NotPermitted`` (403) unless ``user`` may do ``action`` (to ``obj``)."""
+    if not may(user, action, obj):
+        raise NotPermitted(message or message_for(action))
+
+
+def home_view_name(user) -> str:
+    """Where the dashboard sends a signed-in user: their main workspace."""
+    if may(user, "admin.site"):
+        return "admin:index"
+    if may(user, "queue.view"):
+        return "applications:officer_queue"
+    if may(user, "review.workspace"):
+        return "reviews:workspace"
+    return "applications:list"
+
+
+def django_admin_flags(role: str) -> dict[str, bool]:
+    """``is_staff``/``is_superuser`` for a new account: only administrators enter the admin."""
+    admin = role == Role.ADMIN
+    return {"is_staff": admin, "is_superuser": admin}
+
+
+def award_authority_allowed(role: str) -> bool:
+    """Only program officers hold a warrant to sign awards."""
+    return role == Role.PROGRAM_OFFICER
+
+
+def users_who_may(action: str):
+    """Active users whose role lets them do ``action`` regardless of object (e.g. the
+    reviewer pool for "review.serve", escalation recipients for "opportunity.change")."""
+    User = apps.get_model("accounts", "User")
+    roles = [role for role in Role.values if _role_may(role, action)]
+    return User.objects.filter(is_active=True, role__in=roles)
+
+
+def _role_may(role: str, action: str) -> bool:
+    probe = apps.get_model("accounts", "User")(role=role, is_active=True, award_authority=False)
+    return may(probe, action)
+
+
+def actor_label(actor, viewer) -> str:
+    """How an acting user appears to ``viewer`` in histories: federal staff see names;
+    applicants see their own people by name and staff only as "Program office", so
+    reviewer identities never leak."""
+    if actor is None:
+        return "System"
+    if may(viewer, "staff.read") or actor.role == Role.APPLICANT:
+        return actor.username
+    return "Program office"
+
+
+# ---------------------------------------------------------------- restricted querysets
+# scope(user) -> Q (rows the user may act on), True (all rows) or False (none).
+
+_SCOPES: dict[tuple[str, str], Callable] = {}
+
+
+def _scope(model_label: str, *action_names: str):
+    def register(fn):
+        for name in action_names:
+            _SCOPES[(model_label, name)] = fn
+        return fn
+    return register
+
+
+def _member_org_ids(user):
+    Membership = apps.get_model("accounts", "Membership")
+    return Membership.objects.filter(user=user).values("organization_id")
+
+
+def _cleared_application_ids(user):
+    ReviewAssignment = apps.get_model("reviews", "ReviewAssignment")
+    return ReviewAssignment.objects.filter(reviewer=user, status__in=REVIEWER_ACCESS_STATES).values("application_id")
+
+
+def _application_scope(user, org_field: str = "organization_id", app_field: str = "pk"):
+    if is_federal_reader(user):
+        return True
+    # One semi-join (IN subquery), not joins plus DISTINCT: counts and sorts stay on the
+    # application table. Reviewers never belong to applicant organizations.
+    if is_reviewer(user):
+        return Q(**{f"{app_field}__in": _cleared_application_ids(user)})
+    return Q(**{f"{org_field}__in": _member_org_ids(user)})
+
+
+@_scope("accounts.organization", "view")
+def _organizations(user):
+    return True if is_federal_reader(user) else Q(pk__in=_member_org_ids(user))
+
+
+@_scope("accounts.membership", "view")
+def _memberships(user):
+    return True if is_federal_reader(user) else Q(organization_id__in=_member_org_ids(user))
+
+
+@_scope("applications.project", "view")
+def _projects(user):
+    return True if is_federal_reader(user) else Q(organization_id__in=_member_org_ids(user))
+
+
+@_scope("applications.project", "change")
+def _projects_change(user):
+    return Q(organization_id__in=_member_org_ids(user)) if is_applicant(user) else False
+
+
+@_scope("applications.mineral", "view")
+@_scope("applications.fundingopportunity", "view")
+@_scope("applications.rubriccriterion", "view")
+def _public(user):
+    return is_authenticated(user)
+
+
+@_scope("applications.fundingopportunity", "change")
+def _opportunities_change(user):
+    return is_officer(user)
+
+
+@_scope("applications.application", "view")
+def _applications(user):
+    return _application_scope(user)
+
+
+@_scope("applications.application", "change")
+def _applications_change(user):
+    return Q(organization_id__in=_member_org_ids(user)) if is_applicant(user) else False
+
+
+@_scope("applications.document", "view")
+def _documents(user):
+    return _application_scope(user, "application__organization_id", "application_id")
+
+
+@_scope("applications.transitionlog", "view")
+def _transition_logs(user):
+    if is_federal_reader(user):
+        return True
+    ContentType = apps.get_model("contenttypes", "ContentType")
+    Application = apps.get_model("applications", "Application")
+    Award = apps.get_model("awards", "Award")
+    visible_apps = restrict(Application.objects.all(), user).values("pk")
+    visible_awards = restrict(Award.objects.all(), user).values("pk")
+    return (Q(content_type=ContentType.objects.get_for_model(Application), object_id__in=visible_apps)
+            | Q(content_type=ContentType.objects.get_for_model(Award), object_id__in=visible_awards))
+
+
+@_scope("applications.idempotencyrecord", "view")
+def _idempotency(user):
+    return Q(user_id=user.pk) if is_authenticated(user) else False
+
+
+@_scope("reviews.reviewassignment", "view")
+def _assignments(user):
+    if is_federal_reader(user):
+        return True
+    return Q(reviewer_id=user.pk) if is_reviewer(user) else False
+
+
+@_scope("reviews.criterionscore", "view")
+def _scores(user):
+    if is_federal_reader(user):
+        return True
+    return Q(assignment__reviewer_id=user.pk) if is_reviewer(user) else False
+
+
+@_scope("awards.awardterms", "view")
+def _terms(user):
+    return is_federal_reader(user)
+
+
+@_scope("awards.award", "view")
+def _awards(user):
+    return True if is_federal_reader(user) else Q(application__organization_id__in=_member_org_ids(user))
+
+
+@_scope("awards.loanterms", "view")
+@_scope("awards.obligation", "view")
+def _award_parts(user):
+    return True if is_federal_reader(user) else Q(award__application__organization_id__in=_member_org_ids(user))
+
+
+@_scope("notifications.notification", "view")
+@_scope("notifications.reminderlog", "view")
+def _own_notifications(user):
+    return Q(recipient_id=user.pk) if is_authenticated(user) else False
+
+
+@_scope("audit.auditevent", "view")
+def _audit_events(user):
+    return may(user, "audit.view")
+
+
+@_scope("awards.awardnumbersequence", "view")
+def _federal_only(user):
+    return is_federal_reader(user)
+
+
+@_scope("notifications.notificationpreference", "view")
+def _own_preferences(user):
+    return Q(user_id=user.pk) if is_authenticated(user) else False
+
+
+def restrict(queryset, user, action: str = "view"):
+    """``queryset`` narrowed to the rows ``user`` may ``action``. Deny by default: a model
+    or action without a registered scope yields no rows."""
+    scope = _SCOPES.get((queryset.model._meta.label_lower, action))
+    if scope is None or not is_authenticated(user):
+        return queryset.none()  # nothing is visible to anonymous or deactivated users
+    result = scope(user)
+    if result is True:
+        return queryset
+    if result is False:
+        return queryset.none()
+    return queryset.filter(result)
+
+
+def has_scope(model, action: str = "view") -> bool:
+    return (model._meta.label_lower, action) in _SCOPES
+
+
+@checks.register()
+def check_restricted_models(app_configs=None, **kwargs):
+    """Every model whose manager is a RestrictedQuerySet must say who may view its rows."""
+    from dpa_funding.querysets import RestrictedQuerySet
+
+    errors = []
+    for model in apps.get_models():
+        manager = model._default_manager
+        if isinstance(manager.get_queryset(), RestrictedQuerySet) and not has_scope(model, "view"):
+            errors.append(checks.Error(
+                f"{model._meta.label} uses RestrictedQuerySet but dpa_funding.policy has no 'view' scope for it.",
+                hint="Register one with @_scope in dpa_funding/policy.py.", obj=model, id="policy.E001"))
+    return errors
