@@ -38,9 +38,9 @@ def search(user, text: str, *, limit: int = 25) -> Results:
     if not text:
         return Results(text, [], [], [])
     query = SearchQuery(text, search_type="websearch", config=CONFIG)
-    apps = Application.objects.visible_to(user).select_related("organization", "opportunity", "project")
-    orgs = Organization.objects.visible_to(user)
-    projects = Project.objects.visible_to(user).select_related("organization")
+    apps = Application.objects.restrict(user).select_related("organization", "opportunity", "project")
+    orgs = Organization.objects.restrict(user)
+    projects = Project.objects.restrict(user).select_related("organization")
 
     if UEI.match(text.upper()):
         return Results(text, list(apps.filter(organization__uei=text.upper())[:limit]),

@@ -1,11 +1,10 @@
 """The officer's dashboard of an opportunity, its CSV exports, and search."""
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, render
 
-from accounts.roles import is_federal_staff
 from applications.models import FundingOpportunity
+from dpa_funding import policy
 from dpa_funding.formatting import money
 
 from . import exports
@@ -15,8 +14,7 @@ from .svg import Bar, bar_chart
 
 
 def _opportunity_for_staff(request, pk: int) -> FundingOpportunity:
-    if not is_federal_staff(request.user):
-        raise PermissionDenied("Opportunity dashboards are for program staff.")
+    policy.require(request.user, "dashboard.view", message="Opportunity dashboards are for program staff.")
     return get_object_or_404(FundingOpportunity, pk=pk)
 
 

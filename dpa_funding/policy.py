@@ -210,6 +210,7 @@ _ACTIONS: dict[str, rules.Predicate] = {
     "funds.view": is_federal_reader,
     "ranking.view": is_federal_reader,
     "queue.view": is_federal_reader,                          # the screening queue
+    "dashboard.view": is_federal_reader,                      # officer dashboards and exports
     # Applications (obj: the application, or its organization on create).
     "application.create": is_applicant & (no_object | is_member),
     "application.view": is_federal_reader | is_member | is_cleared_reviewer,

@@ -7,7 +7,7 @@ from rest_framework.views import APIView
 
 from applications.models import FundingOpportunity
 from dashboards.selectors import opportunity_dashboard
-from dpa_funding.api.permissions import IsProgramOfficer
+from dpa_funding.api.permissions import allows
 from dpa_funding.api.schema import errors
 
 from .serializers import DashboardSerializer
@@ -17,7 +17,7 @@ class OpportunityDashboardView(APIView):
     """Pipeline by status, funds, obligations by mineral and state, overdue reviews and
     acceptances: the numbers of the officer's dashboard page."""
 
-    permission_classes = [IsProgramOfficer]  # officers and administrators (read-only)
+    permission_classes = [allows("dashboard.view")]  # officers and administrators (read-only)
 
     @extend_schema(operation_id="opportunities_dashboard", responses={200: DashboardSerializer, **errors(403, 404)})
     def get(self, request, pk: int):
