@@ -57,4 +57,4 @@ USER 10001:10001
 
 EXPOSE 8000
 
-CMD ["gunicorn", "dpa_funding.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+CMD ["gunicorn", "dpa_funding.wsgi:application"]

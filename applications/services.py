@@ -281,7 +281,8 @@ def _run(dotted: Iterable[str]) -> list[Callable]:
 def application_transition(*, application_id: int, name: str, actor, data: dict | None = None,
                            expected_status: str | None = None) -> Application:
     """Fire transition ``name``: lock, check role, state and every guard, change the state,
-    save, log, and queue side effects on commit. Any failure changes nothing.
+    save, log, and write its notices (their emails owed through the outbox). Any failure
+    changes nothing.
 
     ``expected_status`` lets callers that read the application earlier detect a concurrent
     change (409 conflict) instead of acting on stale state.
@@ -322,10 +323,12 @@ def application_transition(*, application_id: int, name: str, actor, data: dict 
                        # Officers' comments on internal steps stay internal; what an applicant
                        # writes is never hidden from their own organization.
                        internal=spec.comment_audience == "internal" and not _is_applicant(actor))
-        transaction.on_commit(lambda: _announce_transition(
+        # In the transaction: the in-app notices commit with the state change (a crash after
+        # commit cannot lose them); their emails are owed through the outbox.
+        _announce_transition(
             application=app, transition=name, from_state=from_state, to_state=app.status,
             actor=actor, comment=comment,
-        ))
+        )
     return app
 
 
@@ -334,12 +337,15 @@ TRANSITION_UPDATE_FIELDS = ["status", "submitted_at", "submitted_record", "respo
 
 
 def _announce_transition(**kwargs) -> None:
-    """Tell subscribers (notifications) after commit. The state change is already durable, so
-    a failing receiver is logged, never turned into an error for the user who acted."""
-    for receiver, result in application_transitioned.send_robust(sender=Application, **kwargs):
-        if isinstance(result, Exception):
-            logger.error("application_transitioned receiver %r failed: %r", receiver, result,
-                         exc_info=(type(result), result, result.__traceback__))
+    """Tell subscribers (notifications) inside the transition's transaction, so what they
+    write commits or rolls back with the state change. A failing receiver is logged and
+    rolled back to its savepoint, never turned into an error for the user who acted."""
+    try:
+        with transaction.atomic():
+            application_transitioned.send(sender=Application, **kwargs)
+    except Exception:
+        logger.exception("application_transitioned receivers failed for application %s",
+                         kwargs["application"].pk)
 
 
 def log_transition(*, subject, transition: str, from_state: str, to_state: str, actor,

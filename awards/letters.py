@@ -344,16 +344,15 @@ def award_letter_mark_failed(*, award_id: int, version: int, reason: str,
 
 
 def award_letter_queue(*, award: Award) -> None:
-    """Queue generation of ``award``'s letter when the current transaction commits.
+    """Owe generation of ``award``'s letter in the current transaction (outbox).
 
     The award-issuing service calls this; a rolled-back issuance queues nothing.
     """
-    from .tasks import generate_award_letter
+    from ops import outbox
 
-    award_id, version = award.pk, award.terms_version
-    # robust, as at issuance: the pending letter is committed by then and a broker outage must
-    # not turn the request into an error; award_letters_requeue_stalled sends it later.
-    transaction.on_commit(lambda: generate_award_letter.delay(award_id, version), robust=True)
+    # Owed in this transaction, as at issuance (ops.outbox): a broker outage delays the letter
+    # and never turns the request into an error.
+    outbox.enqueue("awards.tasks.generate_award_letter", award.pk, award.terms_version)
 
 
 @transaction.atomic

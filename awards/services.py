@@ -282,16 +282,11 @@ def award_issue(*, application: Application, actor) -> Award:
     )
     log_transition(subject=award, transition="issue", from_state="", to_state=award.status, actor=actor)
 
-    award_id, version = award.pk, award.terms_version
+    from ops import outbox
 
-    def queue_letter():
-        from awards.tasks import generate_award_letter
-
-        generate_award_letter.delay(award_id, version)
-
-    # robust: the award is committed by then; a broker outage must not turn it into an error.
-    # The letter stays pending and an officer can regenerate it.
-    transaction.on_commit(queue_letter, robust=True)
+    # Owed in this transaction (ops.outbox): published right after commit, or by the beat
+    # relay once the broker is back; a broker outage never turns the award into an error.
+    outbox.enqueue("awards.tasks.generate_award_letter", award.pk, award.terms_version)
     return award
 
 

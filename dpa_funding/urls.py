@@ -1,9 +1,11 @@
-"""Top-level URLs: pages, the REST API v1, its schema and docs, admin, health check."""
+"""Top-level URLs: pages, the REST API v1, its schema and docs, admin, health, metrics."""
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
+
+from ops import health, metrics
 
 from . import views
 from .api.docs import RedocDocsView, SwaggerDocsView
@@ -20,7 +22,10 @@ api_v1 = [
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
-    path("healthz/", views.healthz, name="healthz"),
+    # api.md names /healthz; the slash form stays for existing probes. Neither redirects.
+    path("healthz", health.healthz, name="healthz"),
+    path("healthz/", health.healthz),
+    path("metrics", metrics.metrics_view, name="metrics"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/", include("accounts.urls")),

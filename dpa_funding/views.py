@@ -1,9 +1,8 @@
-"""Project-level pages: the landing page, the health check, and the error
-handlers (JSON under /api/ whatever DEBUG says, the USWDS pages elsewhere)."""
+"""Project-level pages: the landing page and the error handlers (JSON under /api/ whatever
+DEBUG says, the USWDS pages elsewhere). Health: ops.health."""
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
-from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import NoReverseMatch, reverse
@@ -23,13 +22,6 @@ def dashboard(request):
         return redirect(reverse(policy.home_view_name(request.user)))
     except NoReverseMatch:
         return redirect(reverse("applications:list"))
-
-
-def healthz(request):
-    """Liveness and database reachability, for load balancers and compose health checks."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return JsonResponse({"status": "ok"})
 
 
 def _is_api(request) -> bool:

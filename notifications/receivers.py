@@ -1,6 +1,7 @@
 """Signal receivers: notifications for application transitions and review assignments.
 
-Both signals are sent on commit by their apps, so the state they report is durable.
+Both signals are sent inside the transaction that changes the state, so the notifications
+commit (or roll back) with it; their emails are owed through the outbox (ops.outbox).
 """
 
 from . import services

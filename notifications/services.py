@@ -2,7 +2,8 @@
 preferences, the transition and assignment notifications, and the reminder sweep's entry.
 
 Every notification is a row first; its email is owed while ``email_pending`` and sent by a
-Celery task queued on commit, so a rolled-back transaction notifies nobody.
+Celery task owed through the outbox in the same transaction, so a rolled-back transaction
+notifies nobody and a broker outage delays emails without losing them.
 """
 
 import datetime as dt
@@ -62,13 +63,23 @@ def notifications_deliver(*, outgoing: list[Outgoing]) -> list[Notification]:
     created = Notification.objects.bulk_create(rows, batch_size=1000)
     ids = [n.pk for n in created if n.email_pending]
     if ids:
-        # robust: a broker outage must not fail the caller after its commit; the sweep task
-        # re-queues emails still pending (notifications_requeue_unsent).
-        transaction.on_commit(lambda: queue_emails(ids), robust=True)
+        # The email task is owed in this transaction (ops.outbox): published right after
+        # commit, or by the beat relay once the broker is back.
+        owe_emails(ids)
     return created
 
 
+def owe_emails(notification_ids: list[int]) -> None:
+    """Owe the email task for these notifications, in the current transaction (outbox)."""
+    from ops import outbox
+
+    for start in range(0, len(notification_ids), EMAIL_BATCH):
+        outbox.enqueue("notifications.tasks.send_notification_emails",
+                       notification_ids[start:start + EMAIL_BATCH])
+
+
 def queue_emails(notification_ids: list[int]) -> None:
+    """Publish the email task now (the sweep's re-queue of long-pending emails)."""
     from .tasks import send_notification_emails
 
     for start in range(0, len(notification_ids), EMAIL_BATCH):
@@ -98,7 +109,8 @@ def notification_emails_send(*, notification_ids: Iterable[int]) -> int:
 
 def notifications_requeue_unsent(*, older_than: dt.timedelta = dt.timedelta(minutes=10),
                                  limit: int = 1000) -> int:
-    """Queue again the emails still owed after ``older_than`` (the on-commit queueing failed)."""
+    """Queue again the emails still owed after ``older_than`` (a published task was lost,
+    e.g. Redis restarted without persistence)."""
     cutoff = timezone.now() - older_than
     ids = list(Notification.objects.filter(email_pending=True, created_at__lt=cutoff)
                .order_by("created_at").values_list("pk", flat=True)[:limit])

@@ -15,8 +15,12 @@ from . import services
 @shared_task(name="notifications.tasks.sweep_reminders", ignore_result=True)
 def sweep_reminders() -> dict:
     """One reminder sweep, then re-queue emails whose on-commit queueing was lost."""
-    sent = services.reminders_sweep()
-    requeued = services.notifications_requeue_unsent()
+    from ops import metrics
+
+    with metrics.REMINDER_SWEEP_SECONDS.time():
+        sent = services.reminders_sweep()
+        requeued = services.notifications_requeue_unsent()
+    metrics.REMINDERS_SENT.inc(len(sent))
     return {"sent": len(sent), "requeued": requeued}
 
 

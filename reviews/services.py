@@ -2,13 +2,14 @@
 submission, declining, and balanced automatic assignment.
 
 Every assignment status change writes a TransitionLog row (subject = the assignment) in the
-same transaction; notifying the reviewer is a signal sent on commit. Services that touch an
+same transaction, and so is the reviewer's notice (a signal). Services that touch an
 assignment lock its application first, then the assignment, so that they serialize with
 the application's own transitions and two reviewers submitting at once fire
 complete_review exactly once.
 """
 
 import datetime as dt
+import logging
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -31,6 +32,8 @@ from .signals import review_assignment_created
 
 S = AssignmentStatus
 ASSIGNABLE_APPLICATION_STATES = (ApplicationStatus.SCREENING, ApplicationStatus.UNDER_REVIEW)
+
+logger = logging.getLogger(__name__)
 
 
 def _require_own(actor, action: str, assignment: ReviewAssignment) -> None:
@@ -72,11 +75,16 @@ def _create(*, actor, application: Application, reviewer: User, due_at: dt.datet
     )
     log_transition(subject=assignment, transition="assign", from_state="", to_state=S.PENDING_COI,
                    actor=actor)
-    # robust: the assignment is committed by then; one failing notification must neither turn
-    # the request into an error nor skip the notifications of the other assignments queued
-    # by the same transaction (auto-assign).
-    transaction.on_commit(lambda: review_assignment_created.send(sender=ReviewAssignment, assignment=assignment),
-                          robust=True)
+    # In the transaction: the reviewer's notice commits with the assignment (its email is
+    # owed through the outbox), so a crash right after commit cannot lose it. Under its own
+    # savepoint: one failing notice neither fails the request nor skips the notices of the
+    # other assignments of the same transaction (auto-assign).
+    try:
+        with transaction.atomic():
+            review_assignment_created.send(sender=ReviewAssignment, assignment=assignment)
+    except Exception:
+        logger.exception("Notifying reviewer %s of assignment %s failed",
+                         assignment.reviewer_id, assignment.pk)
     return assignment
 
 

@@ -1,7 +1,7 @@
 """Signals other apps subscribe to (the notifications app emails the reviewer).
 
-They are sent only from ``transaction.on_commit`` callbacks, so a rolled-back assignment
-never notifies anyone.
+They are sent inside the transaction that creates the assignment, so a rolled-back one
+notifies nobody and a committed one is never left without its notice.
 """
 
 from django.dispatch import Signal

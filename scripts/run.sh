@@ -8,6 +8,10 @@ HOST=${HOST:-127.0.0.1}
 PORT=${PORT:-8000}
 export LOG_FORMAT=${LOG_FORMAT:-plain}
 mkdir -p .run/broker/queue .run/broker/processed .run/broker/control
+# The server and the worker share Prometheus metrics through this directory (ops/metrics.py):
+# http://127.0.0.1:$PORT/metrics shows both. It must start empty.
+export PROMETHEUS_MULTIPROC_DIR=${PROMETHEUS_MULTIPROC_DIR:-.run/metrics}
+rm -rf "$PROMETHEUS_MULTIPROC_DIR" && mkdir -p "$PROMETHEUS_MULTIPROC_DIR"
 
 worker=""
 cleanup() {

@@ -2,15 +2,24 @@
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import InterfaceError, OperationalError
 from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+from rest_framework.views import set_rollback
 
 from dpa_funding.errors import ConditionsUnmet, DomainError, ValidationFailed
 
 
 def exception_handler(exc, context):
+    if isinstance(exc, (OperationalError, InterfaceError)):
+        # The database went away (restart, failover): a clean 503 the client may retry.
+        from dpa_funding.middleware import BODY, RETRY_AFTER_SECONDS
+
+        set_rollback()
+        return Response(dict(BODY), status=status.HTTP_503_SERVICE_UNAVAILABLE,
+                        headers={"Retry-After": RETRY_AFTER_SECONDS})
     if isinstance(exc, DomainError):
         body = {"detail": exc.detail, "code": exc.code, **exc.extra}
         if isinstance(exc, ConditionsUnmet):

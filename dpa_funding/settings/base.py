@@ -10,6 +10,8 @@ from pathlib import Path
 import environ
 from csp.constants import NONE, SELF
 
+from dpa_funding.logging import config as logging_config
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 RUN_DIR = BASE_DIR / ".run"
 
@@ -46,12 +48,16 @@ INSTALLED_APPS = [
     "identity",
     "django.contrib.postgres",
     "dashboards",
+    "ops",
+    "django_prometheus",
 ]
 # Apps whose every model is audited (audit.registry; opt-outs are listed there with reasons).
 AUDITED_APPS = ["accounts", "applications", "reviews", "awards", "notifications", "identity"]
 
 MIDDLEWARE = [
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "dpa_funding.request_context.RequestIdMiddleware",
+    "dpa_funding.middleware.DatabaseUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
@@ -65,6 +71,7 @@ MIDDLEWARE = [
     # Before any view-phase code (the CSRF check included) can read a multipart body.
     "dpa_funding.upload_limit.UploadSizeLimitMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "dpa_funding.urls"
@@ -254,6 +261,22 @@ OIDC_AUTH_REQUEST_EXTRA_PARAMS = {
     "prompt": "select_account",
 }
 LOGIN_REDIRECT_URL_FAILURE = "/accounts/login/"
+# Redis: tasks ack late, so a message a worker took stays in Redis until the task ends and
+# is redelivered VISIBILITY_TIMEOUT seconds after it was taken if the worker died. It must
+# exceed the longest task run and every countdown/ETA (tests/ops/test_celery_config.py
+# checks the retry backoffs); socket timeouts keep a publish from hanging a request when
+# Redis is unreachable (the outbox publishes later).
+CELERY_VISIBILITY_TIMEOUT = env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
+REDIS_TRANSPORT_OPTIONS = {
+    "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+    "socket_connect_timeout": 3,
+    "socket_timeout": 10,
+}
+CELERY_BROKER_CONNECTION_TIMEOUT = 3
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Publishing retries briefly, then gives up: the outbox row stays and beat relays it later.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5,
+                                    "interval_max": 1}
 
 # Celery. Without a broker URL a real worker runs over the filesystem transport (no server).
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="filesystem://")
@@ -270,8 +293,7 @@ if CELERY_BROKER_URL == "filesystem://":
     for _folder in ("queue", "processed", "control"):
         (RUN_DIR / "broker" / _folder).mkdir(parents=True, exist_ok=True)
 else:
-    # Tasks ack late; the visibility timeout must exceed the longest task plus retries.
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    CELERY_BROKER_TRANSPORT_OPTIONS = REDIS_TRANSPORT_OPTIONS
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
@@ -281,7 +303,26 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 REMINDER_SWEEP_SECONDS = env.int("REMINDER_SWEEP_SECONDS", default=300)
+# Outbox (ops.outbox): beat relays tasks the on-commit publish could not send.
+OUTBOX_RELAY_SECONDS = env.int("OUTBOX_RELAY_SECONDS", default=15)
+OUTBOX_BATCH = env.int("OUTBOX_BATCH", default=200)
+# /healthz: the worker is "stale" when the heartbeat task has not run for 2 periods.
+WORKER_HEARTBEAT_SECONDS = env.int("WORKER_HEARTBEAT_SECONDS", default=REMINDER_SWEEP_SECONDS)
+HEALTH_BROKER_TIMEOUT = env.float("HEALTH_BROKER_TIMEOUT", default=2.0)
+# /metrics: a bearer token, or a client address in these networks (REMOTE_ADDR only).
+METRICS_TOKEN = env("METRICS_TOKEN", default="")
+METRICS_ALLOWED_IPS = env.list("METRICS_ALLOWED_IPS", default=["127.0.0.1/32", "::1/128"])
 CELERY_BEAT_SCHEDULE = {
+    "ops-relay-outbox": {
+        "task": "ops.tasks.relay_outbox",
+        "schedule": OUTBOX_RELAY_SECONDS,
+        "options": {"expires": OUTBOX_RELAY_SECONDS},
+    },
+    "ops-heartbeat": {
+        "task": "ops.tasks.heartbeat",
+        "schedule": WORKER_HEARTBEAT_SECONDS,
+        "options": {"expires": WORKER_HEARTBEAT_SECONDS},
+    },
     # Deadline reminders (notifications/reminders.py); overlapping runs are safe.
     "notifications-sweep-reminders": {
         "task": "notifications.tasks.sweep_reminders",
@@ -332,15 +373,24 @@ CELERY_TASK_ROUTES = {
     "awards.tasks.generate_award_letter": {"queue": env("LETTER_QUEUE", default="celery")},
 }
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    # WeasyPrint and fontTools log several INFO lines per rendered letter.
-    "loggers": {
-        "weasyprint": {"level": "WARNING"},
-        "fontTools": {"level": "WARNING"},
-    },
-}
+# Logs: one JSON object per line in production (LOG_FORMAT=json), readable text for
+# `make run` and tests; every record carries the request id (dpa_funding/logging.py).
+LOG_FORMAT = env("LOG_FORMAT", default="json")
+LOG_LEVEL = env("LOG_LEVEL", default="INFO")
+LOGGING = logging_config(LOG_FORMAT, LOG_LEVEL)
+# The worker logs through the LOGGING above (JSON too) instead of Celery's own format.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+
+# Sentry, only when a DSN is configured. No personal data is sent (send_default_pii off);
+# the Django and Celery integrations are enabled automatically.
+SENTRY_DSN = env("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    import sentry_sdk
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        environment=env("SENTRY_ENVIRONMENT", default="production"),
+        release=env("SENTRY_RELEASE", default=None),
+        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+        send_default_pii=False,
+    )

@@ -10,7 +10,8 @@ DATABASES = {
 # triggers refuse that unless the session says so (audit.append_only.trigger_sql).
 DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c dpa.allow_audit_truncate=on"
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="redis://127.0.0.1:6379/15")
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+CELERY_BROKER_TRANSPORT_OPTIONS = REDIS_TRANSPORT_OPTIONS  # noqa: F405
+LOGGING = logging_config(env("LOG_FORMAT", default="plain"), LOG_LEVEL)  # noqa: F405
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES = {

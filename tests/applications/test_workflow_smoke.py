@@ -1,6 +1,7 @@
 import datetime as dt
 
 import pytest
+from django.db import transaction
 from django.utils import timezone
 
 from applications.choices import ApplicationStatus
@@ -12,21 +13,20 @@ from tests.factories import ApplicationFactory, UserFactory, aor_of
 pytestmark = pytest.mark.django_db
 
 
-def test_aor_submits_a_complete_application_and_the_change_is_logged(django_capture_on_commit_callbacks):
+def test_aor_submits_a_complete_application_and_the_change_is_logged():
     app = ApplicationFactory(ready=True)
     aor = aor_of(app.organization)
     received = []
 
     def receiver(sender, **kwargs):
+        # Announced inside the transition's transaction: the state change is visible here,
+        # and whatever a receiver writes commits or rolls back with it.
+        assert transaction.get_connection().in_atomic_block
         received.append((kwargs["transition"], kwargs["from_state"], kwargs["to_state"]))
 
     application_transitioned.connect(receiver)
     try:
-        with django_capture_on_commit_callbacks(execute=False) as callbacks:
-            app = application_transition(application_id=app.pk, name="submit", actor=aor)
-        assert received == []  # nothing is announced before the transaction commits
-        for callback in callbacks:
-            callback()
+        app = application_transition(application_id=app.pk, name="submit", actor=aor)
     finally:
         application_transitioned.disconnect(receiver)
     assert received == [("submit", "draft", "submitted")]

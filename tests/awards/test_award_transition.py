@@ -15,6 +15,7 @@ from awards.choices import AwardStatus, LetterStatus
 from awards.models import Award, LoanTerms, Obligation
 from awards.services import fiscal_year_of, format_award_number
 from dpa_funding.errors import ConditionsUnmet, NotPermitted
+from ops.models import OutboxMessage
 from reviews.models import ReviewAssignment
 from tests.awards.factories import issue, issuing_officer, make_terms, negotiation_app
 from tests.factories import OpportunityFactory, UserFactory
@@ -34,12 +35,14 @@ def test_award_creates_one_award_and_obligation_and_queues_one_letter_on_commit(
     award = Award.objects.get()
     assert Obligation.objects.count() == 1
     assert not LoanTerms.objects.exists()
-    letter_callbacks = [c for c in callbacks if "queue_letter" in getattr(c, "__qualname__", "")]
-    assert len(letter_callbacks) == 1
+    # The letter is owed in the award's transaction (outbox row), published after commit.
+    owed = OutboxMessage.objects.get(task="awards.tasks.generate_award_letter")
+    assert owed.args == [award.pk, award.terms_version]
     with mock.patch("awards.tasks.generate_award_letter.delay", create=True) as delay:
-        for callback in letter_callbacks:
+        for callback in callbacks:
             callback()
     delay.assert_called_once_with(award.pk, award.terms_version)
+    assert not OutboxMessage.objects.exists()
     assert award.status == AwardStatus.PENDING_ACCEPTANCE
     assert award.letter_status == LetterStatus.PENDING
     assert award.issued_by == officer

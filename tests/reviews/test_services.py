@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Membership
@@ -41,18 +42,19 @@ def _all_scores(app, values):
 # ---------------------------------------------------------------- assignment
 
 
-def test_officer_assigns_reviewer_with_default_due_date_log_and_on_commit_signal(django_capture_on_commit_callbacks):
+def test_officer_assigns_reviewer_with_default_due_date_log_and_signal_in_the_transaction():
     officer, reviewer = UserFactory(officer=True), UserFactory(reviewer=True)
     app = ApplicationFactory(status=ApplicationStatus.SCREENING, opportunity__review_window_days=21)
     received = []
-    review_assignment_created.connect(lambda sender, assignment, **kw: received.append(assignment.pk),
-                                      weak=False, dispatch_uid="test-recv")
+
+    def receiver(sender, assignment, **kw):
+        # Sent inside the assignment's transaction, so the notice commits with it.
+        assert transaction.get_connection().in_atomic_block
+        received.append(assignment.pk)
+
+    review_assignment_created.connect(receiver, weak=False, dispatch_uid="test-recv")
     try:
-        with django_capture_on_commit_callbacks(execute=False) as callbacks:
-            a = services.assignment_create(actor=officer, application=app, reviewer=reviewer)
-        assert received == []  # nothing before commit
-        for cb in callbacks:
-            cb()
+        a = services.assignment_create(actor=officer, application=app, reviewer=reviewer)
         assert received == [a.pk]
     finally:
         review_assignment_created.disconnect(dispatch_uid="test-recv")

@@ -1,0 +1,115 @@
+"""The transactional outbox: tasks owed by a change commit with it and are published once."""
+
+from unittest import mock
+
+import pytest
+from django.db import connection, transaction
+
+from dpa_funding.request_context import request_id_var
+from ops import outbox
+from ops.models import OutboxMessage
+
+pytestmark = pytest.mark.django_db(transaction=True)
+TASK = "ops.tasks.heartbeat"
+
+
+def _delay_of(name):
+    from celery import current_app
+
+    current_app.loader.import_default_modules()  # what a worker does at start-up
+    return mock.patch.object(current_app.tasks[name], "delay")
+
+
+def test_a_rolled_back_change_owes_nothing():
+    with _delay_of(TASK) as delay:
+        with pytest.raises(RuntimeError), transaction.atomic():
+            outbox.enqueue(TASK)
+            raise RuntimeError("rollback")
+    assert not OutboxMessage.objects.exists()
+    delay.assert_not_called()
+
+
+def test_committed_rows_are_published_after_commit_and_deleted():
+    with _delay_of("notifications.tasks.send_notification_emails") as delay:
+        with transaction.atomic():
+            outbox.enqueue("notifications.tasks.send_notification_emails", [1, 2])
+            delay.assert_not_called()  # nothing leaves before the commit
+    delay.assert_called_once_with([1, 2])
+    assert not OutboxMessage.objects.exists()
+
+
+def test_a_failed_publish_keeps_the_row_for_the_beat_relay():
+    with _delay_of(TASK) as delay:
+        delay.side_effect = ConnectionRefusedError("broker down")
+        with transaction.atomic():
+            outbox.enqueue(TASK)
+        message = OutboxMessage.objects.get()
+        assert message.attempts == 1 and "broker down" in message.last_error
+
+        delay.side_effect = None
+        delay.reset_mock()
+        assert outbox.relay_all() == 1
+    delay.assert_called_once_with()
+    assert not OutboxMessage.objects.exists()
+
+
+def test_rows_locked_by_another_relay_are_skipped_not_published_twice():
+    with _delay_of(TASK) as delay:
+        delay.side_effect = ConnectionRefusedError("broker down")
+        with transaction.atomic():
+            outbox.enqueue(TASK)
+        delay.side_effect = None
+        delay.reset_mock()
+        pk = OutboxMessage.objects.get().pk
+        # A second connection holds the row as a concurrent relay would.
+        from django.db import connections
+
+        other = connections.create_connection("default")
+        try:
+            other.set_autocommit(False)
+            with other.cursor() as cursor:
+                cursor.execute(f"SELECT id FROM {OutboxMessage._meta.db_table} WHERE id = %s FOR UPDATE", [pk])
+                assert outbox.relay() == 0
+            other.rollback()
+        finally:
+            other.close()
+        assert outbox.relay() == 1
+    delay.assert_called_once_with()
+    assert connection.vendor == "postgresql"
+
+
+def test_the_request_id_is_restored_while_publishing():
+    seen = []
+    with _delay_of(TASK) as delay:
+        delay.side_effect = lambda *a, **k: seen.append(request_id_var.get())
+        token = request_id_var.set("req-outbox-1234")
+        try:
+            with transaction.atomic():
+                delay.side_effect = ConnectionRefusedError("down")
+                outbox.enqueue(TASK)
+        finally:
+            request_id_var.reset(token)
+        delay.side_effect = lambda *a, **k: seen.append(request_id_var.get())
+        outbox.relay_all()  # beat: no request of its own
+    assert seen == ["req-outbox-1234"]
+    assert request_id_var.get() is None
+
+
+@pytest.mark.django_db
+def test_transition_notices_and_owed_emails_commit_with_the_state_change(
+        django_capture_on_commit_callbacks):
+    """A crash right after commit (no on-commit callback ever runs) loses nothing."""
+    from applications.services import application_transition
+    from notifications.models import Notification
+    from tests.factories import ApplicationFactory, aor_of
+
+    app = ApplicationFactory(ready=True)
+    aor = aor_of(app.organization)
+    with django_capture_on_commit_callbacks(execute=False):
+        application_transition(application_id=app.pk, name="submit", actor=aor)
+    notices = Notification.objects.filter(object_id=app.pk)
+    assert notices.filter(recipient=aor).exists()
+    owed = set(notices.filter(email_pending=True).values_list("pk", flat=True))
+    assert owed
+    rows = OutboxMessage.objects.filter(task="notifications.tasks.send_notification_emails")
+    assert {pk for row in rows for pk in row.args[0]} == owed
