@@ -13,7 +13,13 @@ from __future__ import annotations
 import logging
 import os
 
-from celery.signals import before_task_publish, task_postrun, task_prerun, worker_init
+from celery.signals import (
+    before_task_publish,
+    task_postrun,
+    task_prerun,
+    worker_init,
+    worker_ready,
+)
 from django.db import transaction
 from django.db.models.signals import post_save
 from django.dispatch import receiver
@@ -60,6 +66,18 @@ def _serve_worker_metrics(**_kwargs):
     start_http_server(int(port), addr=os.environ.get("WORKER_METRICS_ADDR", "0.0.0.0"),
                       registry=registry)
     logger.info("Worker metrics on port %s", port)
+
+
+@worker_ready.connect(dispatch_uid="ops.heartbeat.worker_ready")
+def _first_heartbeat(sender=None, **_kwargs):
+    """A fresh worker beats once through the broker at once, so /healthz need not wait a
+    whole beat period after a start to call it alive; beat keeps it fresh afterwards."""
+    from .tasks import heartbeat
+
+    try:
+        heartbeat.delay()
+    except Exception:  # the broker may be down at start; beat will write it later
+        logger.warning("First heartbeat could not be queued", exc_info=True)
 
 
 def _connect_transition_metrics():

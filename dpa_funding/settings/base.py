@@ -312,6 +312,10 @@ HEALTH_BROKER_TIMEOUT = env.float("HEALTH_BROKER_TIMEOUT", default=2.0)
 # /metrics: a bearer token, or a client address in these networks (REMOTE_ADDR only).
 METRICS_TOKEN = env("METRICS_TOKEN", default="")
 METRICS_ALLOWED_IPS = env.list("METRICS_ALLOWED_IPS", default=["127.0.0.1/32", "::1/128"])
+# Multiprocess metrics (ops/metrics.py): prometheus_client writes there as soon as a metric
+# is created, so the directory must exist before any app module is imported.
+if env.str("PROMETHEUS_MULTIPROC_DIR", default=""):
+    Path(env.str("PROMETHEUS_MULTIPROC_DIR")).mkdir(parents=True, exist_ok=True)
 CELERY_BEAT_SCHEDULE = {
     "ops-relay-outbox": {
         "task": "ops.tasks.relay_outbox",
