@@ -26,16 +26,14 @@ def unavailable_response(request):
 
 
 class DatabaseUnavailableMiddleware:
+    """Turns a view's database connection error into the 503 above (DRF views already answer
+    it through dpa_funding.api.exceptions)."""
+
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        try:
-            return self.get_response(request)
-        except (OperationalError, InterfaceError) as exc:
-            # Raised by middleware below this one (sessions, auth) before any view ran.
-            logger.error("Database unavailable: %r", exc)
-            return unavailable_response(request)
+        return self.get_response(request)
 
     def process_exception(self, request, exception):
         if isinstance(exception, (OperationalError, InterfaceError)):
