@@ -13,7 +13,10 @@ class ContextFilter(logging.Filter):
     """Adds ``request_id`` (or "-") and, inside a Celery task, ``task_name`` and ``task_id``."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        record.request_id = current_request_id() or "-"
+        # django.request logs 4xx/5xx after the middleware has left, with the request attached.
+        record.request_id = (current_request_id()
+                             or getattr(getattr(record, "request", None), "request_id", None)
+                             or "-")
         if not hasattr(record, "task_id"):
             try:
                 from celery import current_task

@@ -82,3 +82,15 @@ def test_json_log_lines_carry_the_request_id():
 def test_the_middleware_sets_the_id_the_response_echoes(client):
     response = client.get("/healthz", HTTP_X_REQUEST_ID="upstream-id-12345")
     assert response[REQUEST_ID_HEADER] == "upstream-id-12345"
+
+
+def test_django_request_error_lines_carry_the_id_of_their_request():
+    """django.request logs 4xx/5xx after the middleware has reset the context variable."""
+    from django.test import RequestFactory
+
+    request = RequestFactory().get("/api/v1/nothing/")
+    request.request_id = "req-after-middleware-1"
+    record = logging.LogRecord("django.request", logging.WARNING, __file__, 1, "Not Found", (), None)
+    record.request = request
+    ContextFilter().filter(record)
+    assert record.request_id == "req-after-middleware-1"
