@@ -23,21 +23,28 @@ def _clean(instance, exclude=()) -> None:
 def user_create(*, username: str, email: str, password: str, role: str = Role.APPLICANT,
                 award_authority: bool = False, job_title: str = "", first_name: str = "",
                 last_name: str = "") -> User:
-    """Create a user after Django's password validators; applicants self-register this way."""
+    """Create a user after Django's password validators; applicants self-register this way.
+    Every problem (role, username, email, password) is reported at once."""
+    errors: dict[str, list[str]] = {}
     if role not in Role.values:
-        raise ValidationFailed({"role": [f"Role must be one of: {', '.join(Role.values)}."]})
+        errors["role"] = [f"Role must be one of: {', '.join(Role.values)}."]
     if User.objects.filter(username__iexact=username).exists():
-        raise ValidationFailed({"username": [f"A user named '{username}' already exists."]})
+        errors["username"] = [f"A user named '{username}' already exists."]
     if email and User.objects.filter(email__iexact=email).exists():
-        raise ValidationFailed({"email": ["An account with this email address already exists."]})
+        errors["email"] = ["An account with this email address already exists."]
     user = User(username=username, email=email, role=role, award_authority=award_authority,
                 job_title=job_title, first_name=first_name, last_name=last_name,
                 **policy.django_admin_flags(role))
-    _clean(user, exclude=["password"])
+    try:
+        user.full_clean(exclude=["password", *errors])
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
     try:
         validate_password(password, user)
     except ValidationError as exc:
-        raise ValidationFailed({"password": exc.messages}) from exc
+        errors["password"] = exc.messages
+    if errors:
+        raise ValidationFailed(errors)
     user.set_password(password)
     try:
         user.save()

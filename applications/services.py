@@ -143,9 +143,12 @@ def _validate_opportunity(opp: FundingOpportunity, *, obligated: Decimal | None 
         errors["closes_at"] = ["The closing date must be after the opening date."]
     if opp.max_award is not None and opp.budget_ceiling is not None and opp.max_award > opp.budget_ceiling:
         errors["max_award"] = ["The maximum award cannot exceed the budget ceiling."]
+    try:
+        _full_clean(opp, exclude=list(errors))
+    except ValidationFailed as exc:
+        errors.update({name: messages for name, messages in exc.errors.items() if name not in errors})
     if errors:
         raise ValidationFailed(errors)
-    _full_clean(opp)
 
 
 OPPORTUNITY_FIELDS = (
@@ -220,15 +223,21 @@ def _apply_budget(application: Application, budget: dict[str, Any] | None) -> No
 def application_create(*, actor, opportunity, organization, budget: dict | None = None, **data) -> Application:
     """Start a draft application for an organization the actor belongs to."""
     policy.require(actor, "application.create", organization)
+    errors: dict[str, list[str]] = {}
     project = data.get("project")
     if project is not None and project.organization_id != organization.pk:
-        raise ValidationFailed({"project": ["The project must belong to the applying organization."]})
+        errors["project"] = ["The project must belong to the applying organization."]
     app = Application(opportunity=opportunity, organization=organization, created_by=actor)
     _model_update(app, APPLICATION_FIELDS, data)
     _apply_budget(app, budget)
     # Related rows passed in as instances exist already: skip full_clean's SELECT per key.
     given = [f for f in ("opportunity", "organization", "project", "created_by") if getattr(app, f"{f}_id")]
-    _full_clean(app, exclude=["status", *given])
+    try:
+        _full_clean(app, exclude=["status", *given, *errors])
+    except ValidationFailed as exc:
+        errors.update(exc.errors)
+    if errors:
+        raise ValidationFailed(errors)
     app.save()
     return app
 

@@ -1,5 +1,6 @@
 """Property-based contract test: every operation of /api/schema/, fed generated input,
-answers without a server error and with responses the schema describes.
+answers without a server error and with responses the schema describes, authenticated as
+each role that uses the API (applicant, reviewer, program officer).
 
 The schema is loaded from the WSGI app itself (``schemathesis.openapi.from_wsgi``), so
 this checks the published contract, not a copy of it.
@@ -18,8 +19,11 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from applications.choices import ApplicationStatus
 from dpa_funding.wsgi import application
-from tests.factories import ApplicationFactory, UserFactory
+from reviews.choices import AssignmentStatus
+from tests.factories import ApplicationFactory, UserFactory, aor_of
+from tests.reviews.factories import ReviewAssignmentFactory
 
 schema = openapi.from_wsgi("/api/schema/", application)
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
@@ -38,16 +42,30 @@ def keep_connection_open():
     request_finished.connect(close_old_connections)
 
 
-@pytest.fixture
-def officer_token(db, keep_connection_open):
-    officer = UserFactory(officer=True)
-    ApplicationFactory(ready=True)  # something to list, so list responses are not all empty
-    return Token.objects.create(user=officer).key
+def _issue_token(user) -> str:
+    """A token made directly, as staff sign-in may need a second factor the test lacks."""
+    return Token.objects.create(user=user).key
+
+
+@pytest.fixture(params=["applicant", "reviewer", "officer"])
+def role_token(request, db, keep_connection_open):
+    """A token for each role, with something of theirs to list so responses are not all empty:
+    an application under review with an active assignment, and a draft of the applicant's."""
+    reviewed = ApplicationFactory(ready=True, status=ApplicationStatus.UNDER_REVIEW)
+    reviewer = UserFactory(reviewer=True)
+    ReviewAssignmentFactory(application=reviewed, reviewer=reviewer, status=AssignmentStatus.ACTIVE)
+    users = {
+        "applicant": aor_of(reviewed.organization),
+        "reviewer": reviewer,
+        "officer": UserFactory(officer=True),
+    }
+    ApplicationFactory(ready=True, organization=reviewed.organization)
+    return _issue_token(users[request.param])
 
 
 @schema.parametrize()
 @settings(max_examples=8, deadline=None, derandomize=True,  # same cases on every CI run
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
                                  HealthCheck.filter_too_much])
-def test_api_operation_honours_its_schema(case, officer_token):
-    case.call_and_validate(headers={"Authorization": f"Token {officer_token}"}, checks=CHECKS)
+def test_api_operation_honours_its_schema(case, role_token):
+    case.call_and_validate(headers={"Authorization": f"Token {role_token}"}, checks=CHECKS)

@@ -30,7 +30,7 @@ def test_error_component_and_status_codes_are_documented(schema):
     error = schema["components"]["schemas"]["Error"]
     assert set(error["properties"]) == {"detail", "code", "unmet"}
     transition = schema["paths"]["/api/v1/applications/{id}/transitions/{name}/"]["post"]
-    assert set(transition["responses"]) == {"200", "400", "401", "403", "404", "409", "422", "429"}
+    assert set(transition["responses"]) == {"200", "400", "401", "403", "404", "409", "415", "422", "429"}
     assert any(p["name"] == "Idempotency-Key" and p["in"] == "header" for p in transition["parameters"])
     upload = schema["paths"]["/api/v1/applications/{id}/documents/"]["post"]
     assert {"413", "415"} <= set(upload["responses"])

@@ -1,12 +1,19 @@
 """Serializers for the accounts API. Validation of identifiers lives in the model
 validators and runs in the services, so field errors have one source."""
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.choices import MemberRole
 from accounts.geography import Country
 from accounts.models import Membership, Organization, User
 from dpa_funding import policy
+from dpa_funding.api.schema import OPTIONAL_MARK
+
+
+@extend_schema_field({"type": "boolean", OPTIONAL_MARK: True})
+class OptionalBooleanField(serializers.BooleanField):
+    """A read-only boolean that some responses leave out: not required in the schema."""
 
 
 class TokenRequestSerializer(serializers.Serializer):
@@ -63,7 +70,8 @@ class OrganizationSerializer(serializers.ModelSerializer):
         child=serializers.CharField(max_length=2, min_length=2), required=False,
         help_text="ISO 3166-1 alpha-2 codes, e.g. ['CA', 'AU'].",
     )
-    foreign_entity_of_concern = serializers.BooleanField(
+    # Left out of applicants' responses, so the schema must not call it required.
+    foreign_entity_of_concern = OptionalBooleanField(
         read_only=True, required=False,
         help_text="Derived (42 U.S.C. 18741); present only for program officers and administrators.",
     )

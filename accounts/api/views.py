@@ -14,6 +14,7 @@ from accounts.models import Organization
 from accounts.selectors import user_organizations
 from dpa_funding.api.permissions import allows
 from dpa_funding.api.schema import errors, public_errors
+from dpa_funding.api.validation import AllErrorsMixin, validate_all
 from dpa_funding.errors import ValidationFailed
 
 from .serializers import (
@@ -57,8 +58,9 @@ class RegisterView(APIView):
                    responses={201: UserSerializer, **public_errors(400, 429)}, auth=[])
     def post(self, request):
         body = RegisterSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        user = services.user_create(**body.validated_data)
+        data = validate_all(body, dry_run=lambda d: services.user_create(
+            username=d.get("username", ""), email=d.get("email", ""), password=d.get("password", "")))
+        user = services.user_create(**data)
         return Response(UserSerializer(user).data, status=status.HTTP_201_CREATED)
 
 
@@ -77,7 +79,7 @@ class MeView(APIView):
     create=extend_schema(responses={201: OrganizationSerializer, **errors(400, 403)}),
     partial_update=extend_schema(responses={200: OrganizationSerializer, **errors(400, 403, 404)}),
 )
-class OrganizationViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+class OrganizationViewSet(AllErrorsMixin, mixins.CreateModelMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
                           mixins.UpdateModelMixin, viewsets.GenericViewSet):
     """Applicant organizations: members see theirs, officers see all; the AOR edits."""
 
@@ -110,7 +112,7 @@ class OrganizationViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins
         """The organization's authorized representative adds an applicant user."""
         organization = self.get_object()
         body = MemberAddSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        membership = services.membership_add(actor=request.user, organization=organization,
-                                             **body.validated_data)
+        data = validate_all(body, dry_run=lambda d: services.membership_add(
+            actor=request.user, organization=organization, **d))
+        membership = services.membership_add(actor=request.user, organization=organization, **data)
         return Response(MembershipSerializer(membership).data, status=status.HTTP_201_CREATED)

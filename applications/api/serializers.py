@@ -8,7 +8,7 @@ from rest_framework import serializers
 
 from accounts.models import Organization
 from applications import workflow
-from applications.choices import BUDGET_CATEGORIES, DocumentKind, Instrument
+from applications.choices import BUDGET_CATEGORIES, ApplicationStatus, DocumentKind, Instrument
 from applications.models import (
     Application,
     Document,
@@ -19,6 +19,11 @@ from applications.models import (
 )
 
 MONEY = {"max_digits": 15, "decimal_places": 2, "min_value": Decimal("0")}
+
+# Enum values for the OpenAPI schema (named in SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]).
+TRANSITION_NAMES = [(name, spec.label) for name, spec in workflow.TRANSITIONS.items()]
+# History also holds rows written outside the workflow table: "import" for historical records.
+HISTORY_TRANSITION_NAMES = [*TRANSITION_NAMES, ("import", "Imported")]
 
 
 def _fixed_on_update(serializer, attrs: dict, names: tuple[str, ...]) -> dict:
@@ -52,11 +57,12 @@ class ProjectSerializer(serializers.ModelSerializer):
     """A facility. ``organization`` must be one the user belongs to and is fixed afterwards."""
 
     minerals = serializers.PrimaryKeyRelatedField(many=True, queryset=Mineral.objects.all())
+    organization_name = serializers.CharField(source="organization.legal_name", read_only=True)
 
     class Meta:
         model = Project
-        fields = ["id", "organization", "name", "facility_type", "stage", "minerals", "country", "state",
-                  "county",
+        fields = ["id", "organization", "organization_name", "name", "facility_type", "stage", "minerals",
+                  "country", "state", "county",
                   "latitude", "longitude", "annual_capacity_tonnes", "on_military_installation",
                   "description", "created_at", "updated_at"]
         read_only_fields = ["id", "created_at", "updated_at"]
@@ -142,9 +148,9 @@ class ApplicationListSerializer(serializers.ModelSerializer):
 
 
 class TransitionSerializer(serializers.Serializer):
-    name = serializers.CharField()
+    name = serializers.ChoiceField(choices=TRANSITION_NAMES)
     label = serializers.CharField()
-    target = serializers.CharField()
+    target = serializers.ChoiceField(choices=ApplicationStatus.choices)
 
 
 class SubmittedProjectSerializer(serializers.Serializer):
@@ -190,7 +196,7 @@ class ApplicationSerializer(ApplicationListSerializer):
     def validate(self, attrs):
         return _fixed_on_update(self, attrs, ("opportunity", "organization"))
 
-    @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(choices=list(workflow.TRANSITIONS))))
+    @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(choices=TRANSITION_NAMES)))
     def get_available_transitions(self, obj) -> list[str]:
         from applications.services import available_transitions
 
@@ -210,10 +216,10 @@ class TransitionRequestSerializer(serializers.Serializer):
 
 
 class HistoryEntrySerializer(serializers.Serializer):
-    transition = serializers.CharField()
-    from_state = serializers.CharField()
-    to_state = serializers.CharField()
-    actor = serializers.CharField()
+    transition = serializers.ChoiceField(choices=HISTORY_TRANSITION_NAMES)
+    from_state = serializers.ChoiceField(choices=ApplicationStatus.choices)
+    to_state = serializers.ChoiceField(choices=ApplicationStatus.choices)
+    actor = serializers.CharField(help_text="A name, or 'Program office' / 'System' as the reader may see it.")
     comment = serializers.CharField()
     at = serializers.DateTimeField()
 

@@ -2,23 +2,26 @@
 documents. Views only translate HTTP to service calls; visibility comes from ``restrict``
 (404 for what a user may not see) and permissions from the services (403)."""
 
-from django.http import FileResponse
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
-    OpenApiResponse,
     extend_schema,
     extend_schema_view,
 )
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.generics import get_object_or_404
-from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from applications import services, workflow
 from applications.documents import (
+    CSV,
+    DOCX,
+    JPEG,
+    PDF,
+    PNG,
+    XLSX,
     request_body_too_large,
     safe_download_name,
     too_large_error,
@@ -26,9 +29,11 @@ from applications.documents import (
 )
 from applications.models import Application, Document, FundingOpportunity, Mineral, Project
 from applications.selectors import transition_history
+from dpa_funding.api.files import FileDownloadNegotiation, binary_responses, file_response
 from dpa_funding.api.idempotency import IDEMPOTENCY_KEY, idempotent
 from dpa_funding.api.permissions import allows
 from dpa_funding.api.schema import errors
+from dpa_funding.api.validation import AllErrorsMixin
 from dpa_funding.errors import NotFound, ValidationFailed
 
 from .filters import ApplicationFilter
@@ -45,6 +50,8 @@ from .serializers import (
     TransitionRequestSerializer,
     TransitionSerializer,
 )
+
+DOCUMENT_MEDIA_TYPES = [t.content_type for t in (PDF, DOCX, XLSX, CSV, PNG, JPEG)]
 
 _CRUD_METHODS = ["get", "post", "patch", "head", "options"]
 
@@ -70,7 +77,7 @@ class MineralViewSet(viewsets.ReadOnlyModelViewSet):
     create=extend_schema(responses={201: ProjectSerializer, **errors(400, 403)}),
     partial_update=extend_schema(responses={200: ProjectSerializer, **errors(400, 403, 404)}),
 )
-class ProjectViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+class ProjectViewSet(AllErrorsMixin, mixins.CreateModelMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
                      mixins.UpdateModelMixin, viewsets.GenericViewSet):
     """Projects (facilities) of the user's organizations; officers read all."""
 
@@ -80,7 +87,8 @@ class ProjectViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.Retr
     def get_queryset(self):
         if _fake(self):
             return Project.objects.none()
-        return Project.objects.restrict(self.request.user).prefetch_related("minerals").order_by("name", "id")
+        return (Project.objects.restrict(self.request.user).select_related("organization")
+                .prefetch_related("minerals").order_by("name", "id"))
 
     def get_permissions(self):
         # Only applicants create these: refuse staff with 403 before validating the body.
@@ -91,7 +99,7 @@ class ProjectViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.Retr
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
         serializer.instance = services.project_create(
-            actor=self.request.user, organization=data.pop("organization"),
+            actor=self.request.user, organization=data.pop("organization", None),
             minerals=data.pop("minerals", []), **data,
         )
 
@@ -111,7 +119,7 @@ class ProjectViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.Retr
     create=extend_schema(responses={201: OpportunitySerializer, **errors(400, 403)}),
     partial_update=extend_schema(responses={200: OpportunitySerializer, **errors(400, 403, 404)}),
 )
-class OpportunityViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+class OpportunityViewSet(AllErrorsMixin, mixins.CreateModelMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
                          mixins.UpdateModelMixin, viewsets.GenericViewSet):
     """Funding opportunities: anyone signed in reads them; program officers write them."""
 
@@ -130,7 +138,7 @@ class OpportunityViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
         serializer.instance = services.opportunity_create(
-            actor=self.request.user, rubric=data.pop("rubric"),
+            actor=self.request.user, rubric=data.pop("rubric", []),
             eligible_minerals=data.pop("eligible_minerals", []), **data,
         )
 
@@ -161,7 +169,7 @@ _TRANSITION_NAME = OpenApiParameter("name", str, OpenApiParameter.PATH, enum=lis
                          responses={201: ApplicationSerializer, **errors(400, 403, 422)}),
     partial_update=extend_schema(responses={200: ApplicationSerializer, **errors(400, 403, 404, 409)}),
 )
-class ApplicationViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+class ApplicationViewSet(AllErrorsMixin, mixins.CreateModelMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
                          mixins.UpdateModelMixin, viewsets.GenericViewSet):
     """Funding applications, their workflow transitions, history and documents."""
 
@@ -191,8 +199,8 @@ class ApplicationViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
         serializer.instance = services.application_create(
-            actor=self.request.user, opportunity=data.pop("opportunity"),
-            organization=data.pop("organization"), budget=_budget(data), **data,
+            actor=self.request.user, opportunity=data.pop("opportunity", None),
+            organization=data.pop("organization", None), budget=_budget(data), **data,
         )
 
     def perform_update(self, serializer):
@@ -202,12 +210,19 @@ class ApplicationViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.
         )
 
     @extend_schema(parameters=[_APPLICATION_ID], responses={200: TransitionSerializer(many=True), **errors(404)})
-    @action(detail=True, methods=["get"], url_path="transitions", filter_backends=[], pagination_class=None)
+    @action(detail=True, methods=["get"], url_path="transitions", filter_backends=[])
     def transitions(self, request, pk=None):
         """Transitions the requesting user may fire now (guards are checked when fired)."""
         app = self.get_object()
         specs = services.available_transitions(app, request.user)
-        return Response([{"name": s.name, "label": s.label, "target": s.target} for s in specs])
+        return self._page([{"name": s.name, "label": s.label, "target": s.target} for s in specs],
+                          TransitionSerializer)
+
+    def _page(self, items, serializer_class):
+        """Every list is paginated (api.md), however short."""
+        page = self.paginate_queryset(items)
+        return self.get_paginated_response(
+            serializer_class(page, many=True, context=self.get_serializer_context()).data)
 
     @extend_schema(
         operation_id="applications_transition",
@@ -233,25 +248,24 @@ class ApplicationViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.
         return Response(ApplicationSerializer(app, context=self.get_serializer_context()).data)
 
     @extend_schema(parameters=[_APPLICATION_ID], responses={200: HistoryEntrySerializer(many=True), **errors(404)})
-    @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
+    @action(detail=True, methods=["get"], filter_backends=[])
     def history(self, request, pk=None):
         """The application's state changes, oldest first (internal comments only for staff)."""
         app = self.get_object()
-        return Response(HistoryEntrySerializer(transition_history(app, request.user), many=True).data)
+        return self._page(transition_history(app, request.user), HistoryEntrySerializer)
 
     @extend_schema(methods=["GET"], parameters=[_APPLICATION_ID],
                    responses={200: DocumentSerializer(many=True), **errors(404)})
     @extend_schema(methods=["POST"], parameters=[_APPLICATION_ID],
                    request={"multipart/form-data": DocumentUploadSerializer},
                    responses={201: DocumentSerializer, **errors(400, 403, 404, 409, 413, 415)})
-    @action(detail=True, methods=["get", "post"], filter_backends=[], pagination_class=None,
-            parser_classes=[MultiPartParser, FormParser])
+    @action(detail=True, methods=["get", "post"], filter_backends=[], parser_classes=[MultiPartParser])
     def documents(self, request, pk=None):
         """List the application's documents, or upload one (members, while editable)."""
         app = self.get_object()
         if request.method == "GET":
-            docs = app.documents.select_related("uploaded_by")
-            return Response(DocumentSerializer(docs, many=True).data)
+            return self._page(app.documents.select_related("uploaded_by").order_by("uploaded_at", "id"),
+                              DocumentSerializer)
         if request_body_too_large(request):
             raise too_large_error()  # before the body is read
         data = request.data
@@ -273,15 +287,17 @@ def _budget(data: dict) -> dict | None:
 class DocumentDownloadView(APIView):
     """Stream a document to anyone who may see its application, always as an attachment."""
 
+    content_negotiation_class = FileDownloadNegotiation
+
     @extend_schema(
         operation_id="documents_download", tags=["documents"],
-        responses={(200, "application/octet-stream"): OpenApiResponse(
-            response=OpenApiTypes.BINARY, description="The file, with the stored content type."),
-            **errors(404)},
+        responses={**binary_responses(*DOCUMENT_MEDIA_TYPES,
+                                      description="The file in its stored media type (decided by its "
+                                                  "bytes at upload), or application/octet-stream when "
+                                                  "Accept asks only for that."),
+                   **errors(404)},
     )
     def get(self, request, pk: int):
         doc = get_object_or_404(Document.objects.restrict(request.user), pk=pk)
-        response = FileResponse(doc.file.open("rb"), as_attachment=True,
-                                filename=safe_download_name(doc.original_name), content_type=doc.content_type)
-        response["X-Content-Type-Options"] = "nosniff"
-        return response
+        return file_response(request, doc.file.open("rb"), content_type=doc.content_type,
+                             filename=safe_download_name(doc.original_name))

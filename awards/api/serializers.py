@@ -36,6 +36,18 @@ class TermsInputSerializer(serializers.Serializer):
     )
 
 
+class LoanTermsOutSerializer(serializers.Serializer):
+    """Loan terms as read back: version 0 proposes the request, whose loan terms are not
+    drafted yet, so every value may be null until the officer saves them."""
+
+    principal = serializers.DecimalField(**MONEY, allow_null=True)
+    annual_rate_percent = serializers.DecimalField(max_digits=7, decimal_places=4, allow_null=True)
+    term_months = serializers.IntegerField(allow_null=True)
+    grace_months = serializers.IntegerField(allow_null=True)
+    payment_frequency = serializers.ChoiceField(choices=PaymentFrequency.choices, allow_null=True)
+    first_payment_date = serializers.DateField(allow_null=True)
+
+
 class InstallmentSerializer(serializers.Serializer):
     number = serializers.IntegerField()
     due_date = serializers.DateField()
@@ -49,13 +61,13 @@ class TermsSerializer(serializers.Serializer):
     """GET/PUT response: the drafted terms (``version`` 0 = not saved yet, the applicant's request)."""
 
     application = serializers.IntegerField()
-    instrument = serializers.CharField()
+    instrument = serializers.ChoiceField(choices=Instrument.choices)
     federal_amount = serializers.DecimalField(**MONEY, allow_null=True)
     cost_share_amount = serializers.DecimalField(**MONEY, allow_null=True)
     period_start = serializers.DateField(allow_null=True)
     period_end = serializers.DateField(allow_null=True)
     conditions = serializers.ListField(child=serializers.CharField())
-    loan = LoanTermsSerializer(allow_null=True)
+    loan = LoanTermsOutSerializer(allow_null=True, help_text="Null unless the instrument is a loan or guarantee.")
     version = serializers.IntegerField()
     updated_at = serializers.DateTimeField(allow_null=True)
     obligation = serializers.DecimalField(**MONEY, allow_null=True,
@@ -63,7 +75,8 @@ class TermsSerializer(serializers.Serializer):
     budget_available = serializers.DecimalField(**MONEY, help_text="What remains of the opportunity's budget now.")
     schedule_preview = InstallmentSerializer(many=True, allow_null=True, required=False,
                                              help_text="GET only, loans with complete terms.")
-    schedule_errors = serializers.DictField(child=serializers.CharField(), required=False)
+    schedule_errors = serializers.DictField(child=serializers.CharField(), required=False,
+                                            help_text="GET only: why no schedule preview could be built.")
 
 
 class LetterSerializer(serializers.Serializer):
@@ -76,12 +89,15 @@ class LetterSerializer(serializers.Serializer):
 class AwardSerializer(serializers.ModelSerializer):
     organization = serializers.IntegerField(source="application.organization_id", read_only=True)
     opportunity = serializers.IntegerField(source="application.opportunity_id", read_only=True)
+    organization_name = serializers.CharField(source="application.organization.legal_name", read_only=True)
+    conditions = serializers.ListField(child=serializers.CharField(), read_only=True,
+                                       help_text="Special award conditions, in order.")
     letter = serializers.SerializerMethodField()
 
     class Meta:
         model = Award
         fields = [
-            "id", "award_number", "application", "organization", "opportunity", "instrument",
+            "id", "award_number", "application", "organization", "organization_name", "opportunity", "instrument",
             "federal_amount", "cost_share_amount", "period_start", "period_end", "conditions",
             "status", "issued_at", "acceptance_due_at", "accepted_at", "rescinded_at",
             "terms_version", "letter",
@@ -112,7 +128,7 @@ class RescindSerializer(serializers.Serializer):
 
 
 class FundsLineSerializer(serializers.Serializer):
-    instrument = serializers.CharField()
+    instrument = serializers.ChoiceField(choices=Instrument.choices)
     label = serializers.CharField()
     obligated = serializers.DecimalField(**MONEY)
     awards = serializers.IntegerField()

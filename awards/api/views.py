@@ -7,11 +7,11 @@ others); what a visible user may do is decided by the services (403).
 import csv
 import io
 
-from django.http import FileResponse, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.renderers import BaseRenderer, JSONRenderer
@@ -25,9 +25,12 @@ from awards.choices import AwardStatus, LetterStatus
 from awards.models import Award, AwardTerms
 from awards.schedule import schedule_csv_rows
 from dpa_funding import policy
+from dpa_funding.api.files import FileDownloadNegotiation, binary_responses, file_response
+from dpa_funding.api.filters import IdFilter
 from dpa_funding.api.idempotency import IDEMPOTENCY_KEY, idempotent
 from dpa_funding.api.permissions import allows
 from dpa_funding.api.schema import errors
+from dpa_funding.api.validation import validate_all
 from dpa_funding.errors import NotFound, ValidationFailed
 
 from .serializers import (
@@ -132,16 +135,20 @@ class TermsView(APIView):
     def put(self, request, pk):
         app = self._application(request, pk, "terms.change")
         serializer = TermsInputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
+        data = validate_all(serializer, dry_run=lambda d: self._save(request, app, d))
+        terms = self._save(request, app, data)
+        return Response(TermsSerializer(_terms_body(app, terms, preview=True)).data)
+
+    @staticmethod
+    def _save(request, app: Application, data: dict) -> AwardTerms:
+        data = dict(data)
         loan = data.pop("loan", None) or {}
         expected = data.pop("version", None)
         fields = {**data, **{f: loan.get(f) for f in services.LOAN_FIELDS}}
         try:
-            terms = services.terms_save(actor=request.user, application=app, expected_version=expected, **fields)
+            return services.terms_save(actor=request.user, application=app, expected_version=expected, **fields)
         except ValidationFailed as exc:
             raise ValidationFailed(_nest_loan_errors(exc.errors)) from exc
-        return Response(TermsSerializer(_terms_body(app, terms, preview=True)).data)
 
 
 # ---------------------------------------------------------------- awards
@@ -150,9 +157,9 @@ class TermsView(APIView):
 class AwardFilter(filters.FilterSet):
     status = filters.ChoiceFilter(choices=AwardStatus.choices)
     instrument = filters.ChoiceFilter(choices=Instrument.choices)
-    opportunity = filters.NumberFilter(field_name="application__opportunity_id")
-    organization = filters.NumberFilter(field_name="application__organization_id")
-    fiscal_year = filters.NumberFilter()
+    opportunity = IdFilter(field_name="application__opportunity_id")
+    organization = IdFilter(field_name="application__organization_id")
+    fiscal_year = IdFilter(help_text="Federal fiscal year, e.g. 2026.")
 
     class Meta:
         model = Award
@@ -180,17 +187,19 @@ class AwardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
 
     @extend_schema(
         summary="Download the award letter",
-        responses={(200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY),
+        responses={**binary_responses("application/pdf", description="The letter (PDF/UA), or the same "
+                                      "bytes as application/octet-stream when Accept asks only for that."),
                    **errors(404)},
         description="404 with code `letter_not_ready` until the letter has been generated.",
     )
-    @action(detail=True, methods=["get"], filter_backends=[])
+    @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None,
+            content_negotiation_class=FileDownloadNegotiation)
     def letter(self, request, pk=None):
         award = self.get_object()
         if award.letter_status != LetterStatus.READY or not award.letter_file:
             raise LetterNotReady()
-        return FileResponse(award.letter_file.open("rb"), content_type="application/pdf",
-                            as_attachment=True, filename=f"{award.award_number}.pdf")
+        return file_response(request, award.letter_file.open("rb"), content_type="application/pdf",
+                             filename=f"{award.award_number}.pdf")
 
     @extend_schema(
         summary="Loan repayment schedule",

@@ -55,31 +55,91 @@ def public_errors(*statuses: int) -> dict[int, OpenApiResponse]:
     }
 
 
+# Marks a read-only response property that some answers leave out (e.g. officer-only
+# fields); read-only properties are otherwise listed as required. Removed by the hook.
+OPTIONAL_MARK = "x-dpa-optional"
+
+
+def unmark_optional_properties(result, generator, request, public):
+    """Postprocessing hook: drop ``OPTIONAL_MARK`` properties from ``required``."""
+    for component in result.get("components", {}).get("schemas", {}).values():
+        for name, prop in component.get("properties", {}).items():
+            if isinstance(prop, dict) and prop.pop(OPTIONAL_MARK, False):
+                component["required"] = [r for r in component.get("required", []) if r != name]
+                if not component["required"]:
+                    del component["required"]
+    return result
+
+
+_UNSAFE = {"post", "put", "patch", "delete"}
+
+_RETRY_AFTER = {
+    "Retry-After": {
+        "schema": {"type": "integer", "minimum": 0},
+        "description": "Seconds to wait before trying again.",
+    }
+}
+_REPLAYED = {
+    "Idempotent-Replayed": {
+        "schema": {"type": "string", "enum": ["true"]},
+        "description": "Present when this response is the stored answer to an earlier request "
+                       "with the same Idempotency-Key and body; the action was not repeated.",
+    }
+}
+
+
+def _error_response(description: str) -> dict:
+    return {"description": description,
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+
+
+def _authenticated(operation: dict, result: dict) -> bool:
+    security = operation.get("security", result.get("security"))
+    return bool(security) and any(requirement for requirement in security)
+
+
 def add_common_error_responses(result, generator, request, public):
-    """Postprocessing hook: document what DRF answers on every endpoint without each view
-    repeating it: 400 for an invalid filter value, 404 for a page number past the end of a
-    paginated list, and 429 when throttled."""
-    error_ref = {"$ref": "#/components/schemas/Error"}
-    for path_item in result.get("paths", {}).values():
-        for operation in path_item.values():
+    """Postprocessing hook: document what the framework answers on every endpoint, so no
+    view has to repeat it and none can forget it:
+
+    - 400 for an invalid filter value or a malformed body, 415 for a body that is not
+      JSON (or not multipart on an upload);
+    - 401 on every operation that needs authentication, 403 on every authenticated unsafe
+      method (session clients fail the CSRF check with 403);
+    - 404 for a path id that does not exist or is not visible, and for a page past the end;
+    - 429 with ``Retry-After`` everywhere; ``Idempotent-Replayed`` on every non-5xx answer of
+      an operation that takes an ``Idempotency-Key``.
+    """
+    for path, path_item in result.get("paths", {}).items():
+        for method, operation in path_item.items():
             responses = operation.setdefault("responses", {})
-            params = {p.get("name") for p in operation.get("parameters", []) if p.get("in") == "query"}
-            if params - {"page", "page_size", "format"} and "400" not in responses:
-                responses["400"] = {
-                    "description": "A filter or ordering value is not valid (field errors).",
-                    "content": {"application/json": {"schema": error_ref}},
-                }
-            if "page" in params and "404" not in responses:
-                responses["404"] = {
-                    "description": "The requested page does not exist.",
-                    "content": {"application/json": {"schema": error_ref}},
-                }
-            responses.setdefault("429", {
-                "description": _DESCRIPTIONS[429],
-                "content": {"application/json": {"schema": error_ref}},
-            })
+            params = operation.get("parameters", [])
+            query = {p.get("name") for p in params if p.get("in") == "query"}
+            if query - {"page", "page_size", "format"}:
+                responses.setdefault("400", _error_response(
+                    "A filter or ordering value is not valid (field errors)."))
+            if "requestBody" in operation:
+                responses.setdefault("400", _error_response(_DESCRIPTIONS[400]))
+                responses.setdefault("415", _error_response(
+                    "The body's content type is not accepted (JSON only, except uploads)."))
+            if "page" in query:
+                responses.setdefault("404", _error_response("The requested page does not exist."))
+            if "{" in path:
+                responses.setdefault("404", _error_response(_DESCRIPTIONS[404]))
+            if _authenticated(operation, result):
+                responses.setdefault("401", _error_response(_DESCRIPTIONS[401]))
+                if method in _UNSAFE:
+                    responses.setdefault("403", _error_response(
+                        _DESCRIPTIONS[403] + " Session clients also get 403 when the CSRF check fails."))
+            responses.setdefault("429", _error_response(_DESCRIPTIONS[429]))
+            responses["429"].setdefault("headers", {}).update(_RETRY_AFTER)
+            if any(p.get("in") == "header" and p.get("name") == "Idempotency-Key" for p in params):
+                for status, response in responses.items():
+                    if status[0] in "234":
+                        response.setdefault("headers", {}).update(_REPLAYED)
+            operation["responses"] = dict(sorted(responses.items()))
     return result
 
 
 __all__ = ["ErrorSerializer", "errors", "public_errors", "inline_serializer",
-           "add_common_error_responses"]
+           "add_common_error_responses", "unmark_optional_properties", "OPTIONAL_MARK"]

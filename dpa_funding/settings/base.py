@@ -157,15 +157,14 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "dpa_funding.api.pagination.StandardPagination",
-    # JSON bodies are bounded in size (DATA_UPLOAD_MAX_MEMORY_SIZE) and nesting depth.
-    "DEFAULT_PARSER_CLASSES": [
-        "dpa_funding.api.parsers.LimitedJSONParser",
-        "rest_framework.parsers.FormParser",
-        "rest_framework.parsers.MultiPartParser",
-    ],
+    # JSON bodies only, bounded in size (DATA_UPLOAD_MAX_MEMORY_SIZE) and nesting depth: a
+    # form or multipart body cannot carry nested objects (a budget, a rubric) and was
+    # silently read as empty. Upload views opt in to MultiPartParser.
+    "DEFAULT_PARSER_CLASSES": ["dpa_funding.api.parsers.LimitedJSONParser"],
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
-        "dpa_funding.api.ordering.StableOrderingFilter",
+        "dpa_funding.api.filters.OrderingFilter",  # stable tie-break + allowed values in the schema
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "dpa_funding.api.exceptions.exception_handler",
@@ -192,6 +191,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "dpa_funding.api.schema.add_common_error_responses",
+        "dpa_funding.api.schema.unmark_optional_properties",
     ],
     "ENUM_NAME_OVERRIDES": {
         "UserRoleEnum": "accounts.choices.Role",
@@ -199,6 +199,17 @@ SPECTACULAR_SETTINGS = {
         "InstrumentEnum": "applications.choices.Instrument",
         "ApplicationStatusEnum": "applications.choices.ApplicationStatus",
         "DocumentKindEnum": "applications.choices.DocumentKind",
+        "FacilityTypeEnum": "applications.choices.FacilityType",
+        "ProjectStageEnum": "applications.choices.ProjectStage",
+        "MineralGroupEnum": "applications.choices.MineralGroup",
+        "USStateEnum": "accounts.choices.USState",
+        "AssignmentStatusEnum": "reviews.choices.AssignmentStatus",
+        "AwardStatusEnum": "awards.choices.AwardStatus",
+        "LetterStatusEnum": "awards.choices.LetterStatus",
+        "PaymentFrequencyEnum": "awards.choices.PaymentFrequency",
+        "NotificationKindEnum": "notifications.choices.NotificationKind",
+        "ApplicationTransitionEnum": "applications.api.serializers.TRANSITION_NAMES",
+        "ApplicationHistoryTransitionEnum": "applications.api.serializers.HISTORY_TRANSITION_NAMES",
     },
 }
 

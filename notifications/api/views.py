@@ -1,9 +1,11 @@
 """REST API v1 for notifications: the recipient's own list, mark read, preferences."""
 
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
+
+from dpa_funding.api.schema import errors
 
 from .. import selectors, services
 from .serializers import MarkedSerializer, NotificationSerializer, PreferencesSerializer
@@ -27,8 +29,7 @@ class NotificationList(generics.ListAPIView):
 
 
 class NotificationRead(APIView):
-    @extend_schema(request=None, responses={200: NotificationSerializer,
-                                            404: OpenApiResponse(description="Not yours or no such notification.")})
+    @extend_schema(request=None, responses={200: NotificationSerializer, **errors(404)})
     def post(self, request, pk: int):
         """Mark one of your notifications read (idempotent)."""
         note = services.notification_mark_read(user=request.user, notification_id=pk)
@@ -36,21 +37,19 @@ class NotificationRead(APIView):
 
 
 class NotificationReadAll(APIView):
-    @extend_schema(request=None, responses={200: MarkedSerializer})
+    @extend_schema(request=None, responses={200: MarkedSerializer, **errors()})
     def post(self, request):
         """Mark all your unread notifications read."""
         return Response({"marked": services.notifications_mark_all_read(user=request.user)})
 
 
 class NotificationPreferences(APIView):
-    @extend_schema(responses={200: PreferencesSerializer})
+    @extend_schema(responses={200: PreferencesSerializer, **errors()})
     def get(self, request):
         """Your optional notification kinds (missing means on). Reminders are always sent."""
         return Response(selectors.preferences_for(request.user))
 
-    @extend_schema(request=PreferencesSerializer, responses={
-        200: PreferencesSerializer,
-        400: OpenApiResponse(description="Unknown kind, or an attempt to turn off deadline reminders.")})
+    @extend_schema(request=PreferencesSerializer, responses={200: PreferencesSerializer, **errors(400)})
     def put(self, request):
         """Turn optional kinds on or off; kinds not in the body keep their setting."""
         if not isinstance(request.data, dict):

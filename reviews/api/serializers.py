@@ -5,6 +5,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import User
+from applications.choices import DocumentKind, Instrument
 from applications.models import Application
 from dpa_funding import policy
 
@@ -30,7 +31,7 @@ class ReviewerSerializer(serializers.Serializer):
 
 class DocumentRefSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    kind = serializers.CharField()
+    kind = serializers.ChoiceField(choices=DocumentKind.choices)
     original_name = serializers.CharField()
     size = serializers.IntegerField()
     download_url = serializers.CharField()
@@ -42,7 +43,7 @@ class ApplicationContentSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     title = serializers.CharField()
     summary = serializers.CharField()
-    instrument = serializers.CharField()
+    instrument = serializers.ChoiceField(choices=Instrument.choices)
     federal_amount_requested = serializers.DecimalField(max_digits=15, decimal_places=2)
     cost_share_amount = serializers.DecimalField(max_digits=15, decimal_places=2)
     period_start = serializers.DateField(allow_null=True)
@@ -64,7 +65,8 @@ class ReviewAssignmentSerializer(serializers.Serializer):
     application = serializers.IntegerField(source="application_id")
     application_title = serializers.CharField(source="application.title",
                                               help_text="Shown before certification so the reviewer can judge a conflict.")
-    organization = serializers.CharField(source="application.organization.legal_name")
+    organization = serializers.IntegerField(source="application.organization_id")
+    organization_name = serializers.CharField(source="application.organization.legal_name")
     opportunity = serializers.IntegerField(source="application.opportunity_id")
     reviewer = ReviewerSerializer()
     status = serializers.ChoiceField(choices=AssignmentStatus.choices)
@@ -125,7 +127,7 @@ class ApplicationReviewSerializer(serializers.Serializer):
     reviewer_label = serializers.CharField(help_text='Officers: the reviewer\'s name; reviewers: "Reviewer N".')
     reviewer = ReviewerSerializer(allow_null=True, help_text="Officers only.")
     is_own = serializers.BooleanField()
-    status = serializers.CharField()
+    status = serializers.ChoiceField(choices=AssignmentStatus.choices)
     score = serializers.DecimalField(max_digits=6, decimal_places=3, allow_null=True)
     scores = CriterionScoreOutSerializer(many=True)
     overall_comment = serializers.CharField()
@@ -136,7 +138,8 @@ class RankingRowSerializer(serializers.Serializer):
     rank = serializers.IntegerField()
     application = serializers.IntegerField()
     title = serializers.CharField()
-    organization = serializers.CharField()
+    organization = serializers.IntegerField(source="organization_id")
+    organization_name = serializers.CharField(source="organization")
     mean_score = serializers.FloatField()
     normalized_score = serializers.FloatField()
     review_count = serializers.IntegerField()

@@ -12,6 +12,7 @@ from applications.models import Application, Document, FundingOpportunity
 from dpa_funding import policy
 from dpa_funding.api.pagination import StandardPagination
 from dpa_funding.api.schema import errors
+from dpa_funding.api.validation import validate_all
 
 from .. import services
 from ..models import ReviewAssignment
@@ -20,7 +21,7 @@ from . import serializers as s
 
 
 def _paginated(view, request, items, serializer_class):
-    paginator = StandardPagination()
+    paginator = view.pagination_class()
     page = paginator.paginate_queryset(items, request, view=view)
     return paginator.get_paginated_response(serializer_class(page, many=True, context={"request": request}).data)
 
@@ -55,8 +56,8 @@ class ReviewAssignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
 
     def create(self, request, *args, **kwargs):
         body = s.ReviewAssignmentCreateSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        assignment = services.assignment_create(actor=request.user, **body.validated_data)
+        data = validate_all(body, dry_run=lambda d: services.assignment_create(actor=request.user, **d))
+        assignment = services.assignment_create(actor=request.user, **data)
         return self._respond(assignment, status.HTTP_201_CREATED)
 
     @extend_schema(summary="Certify conflict of interest (the assigned reviewer)", request=s.CoiSerializer,
@@ -100,6 +101,8 @@ class ReviewAssignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
 class ApplicationReviewsView(APIView):
     """An application's reviews as the user may see them (never applicants, never recused)."""
 
+    pagination_class = StandardPagination  # also tells the schema generator the list is paged
+
     @extend_schema(summary="An application's reviews (officers: named; reviewers: anonymized after submitting)",
                    responses={200: s.ApplicationReviewSerializer(many=True), **errors(404)})
     def get(self, request, pk: int):
@@ -115,6 +118,8 @@ def _opportunity(request, pk: int, action: str) -> FundingOpportunity:
 
 
 class OpportunityRankingView(APIView):
+    pagination_class = StandardPagination  # also tells the schema generator the list is paged
+
     @extend_schema(
         summary="Ranking of the opportunity's reviewed applications (program officers)",
         parameters=[OpenApiParameter("by", str, enum=list(RANK_BY), description="mean (default) or normalized")],

@@ -82,7 +82,7 @@ def test_accepted_types_are_stored_with_sniffed_content_type(app, member, name, 
     assert body["size"] == len(content) and len(body["sha256"]) == 64
     doc = Document.objects.get(pk=body["id"])
     assert doc.file.name.startswith(f"documents/{app.pk}/") and name not in doc.file.name
-    assert member.get(docs_url(app)).json()[0]["id"] == doc.pk
+    assert member.get(docs_url(app)).json()["results"][0]["id"] == doc.pk
 
 
 def test_wrong_magic_bytes_are_415(app, member):

@@ -201,7 +201,7 @@ def submit_with_documents(maria: Client, app_id: int) -> None:
     tech = maria.upload(docs, name="technical-report.pdf", kind="technical_report").json()
     just = maria.upload(docs, name="budget-justification.pdf", kind="budget_justification").json()
     assert tech["content_type"] == just["content_type"] == "application/pdf"
-    assert sorted(d["kind"] for d in maria.get(docs).json()) == ["budget_justification", "technical_report"]
+    assert sorted(d["kind"] for d in maria.get(docs).json()["results"]) == ["budget_justification", "technical_report"]
 
     app = maria.transition(app_id, "submit", comment="Submitted by the AOR.").json()
     assert app["status"] == "submitted" and app["submitted_at"]
@@ -382,7 +382,7 @@ def accept_award(maria: Client, award: dict) -> None:
 
 
 def check_history_and_notifications(maria: Client, officer: Client, app_id: int) -> None:
-    history = maria.get(f"/applications/{app_id}/history/").json()
+    history = maria.get(f"/applications/{app_id}/history/").json()["results"]
     assert [h["transition"] for h in history] == [
         "submit", "start_screening", "request_revision", "resubmit", "start_screening", "open_review",
         "complete_review", "select", "begin_negotiation", "award",
@@ -394,7 +394,7 @@ def check_history_and_notifications(maria: Client, officer: Client, app_id: int)
     assert "INTERNAL" not in str(history)  # internal officer comments are blanked
     assert history[1]["actor"] == "Program office" and history[0]["actor"] == "maria"
     assert history[6]["actor"] == "System"
-    staff_view = officer.get(f"/applications/{app_id}/history/").json()
+    staff_view = officer.get(f"/applications/{app_id}/history/").json()["results"]
     assert staff_view[1]["comment"] == "INTERNAL: check FOCI filing."
 
     notes = results(maria.get("/notifications/?page_size=100"))

@@ -157,7 +157,8 @@ def test_ranking_is_for_officers_rounded_and_paginated(client_for):
     # + 13.666333^2) / 3) = sqrt(330.1478 / 3) = 10.4904. Each reviewer has one review (sd_r = 0,
     # z = 0), so normalized = mu = 81.83.
     assert row == {"rank": 1, "application": app.pk, "title": app.title,
-                   "organization": app.organization.legal_name, "mean_score": 81.83,
+                   "organization": app.organization_id, "organization_name": app.organization.legal_name,
+                   "mean_score": 81.83,
                    "normalized_score": 81.83, "review_count": 3, "score_spread": 10.49, "flagged": False}
     assert client_for(UserFactory(officer=True)).get(url + "?by=median").status_code == 400
 
