@@ -10,7 +10,7 @@ TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/dpa_funding
 TEST_BROKER_URL ?= redis://127.0.0.1:6379/15
 PYTEST_ARGS ?=
 
-.PHONY: run test install install-dev system-deps browser-deps check bench-smoke clean
+.PHONY: run test install install-dev system-deps browser-deps check bench-smoke clean client
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -57,9 +57,14 @@ check:
 	$(BIN)/yamllint -s docker-compose.yml
 	POSTGRES_PASSWORD=ci DJANGO_SECRET_KEY=ci $(BIN)/docker-compose -f docker-compose.yml config --quiet
 
+## make client: the typed Python client integrators would generate, into .client/dpa_client
+## (ignored); fails on any openapi-python-client warning.
+client: install-dev
+	$(BIN)/python scripts/generate_client.py
+
 # Benchmarks create and drop their own databases (dpa_bench*), so DATABASE_URL is not passed.
 bench-smoke:
 	@for b in bench/bench_*.py; do echo "== $$b --smoke"; env -u DATABASE_URL $(BIN)/python $$b --smoke || exit 1; done
 
 clean:
-	rm -rf $(VENV) .run staticfiles media
+	rm -rf $(VENV) .run staticfiles media .client

@@ -8,7 +8,7 @@ from drf_spectacular.views import SpectacularAPIView
 from ops import health, metrics
 
 from . import views
-from .api.docs import RedocDocsView, SwaggerDocsView
+from .api.docs import IntegratingGuideView, RedocDocsView, SwaggerDocsView
 
 api_v1 = [
     path("", include("accounts.api.urls")),
@@ -18,6 +18,7 @@ api_v1 = [
     path("", include("notifications.api.urls")),
     path("", include("audit.api.urls")),
     path("", include("dashboards.api.urls")),
+    path("", include("webhooks.api.urls")),
 ]
 
 urlpatterns = [
@@ -35,9 +36,11 @@ urlpatterns = [
     path("awards/", include("awards.urls")),
     path("notifications/", include("notifications.urls")),
     path("dashboards/", include("dashboards.urls")),
+    path("webhooks/", include("webhooks.urls")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SwaggerDocsView.as_view(url_name="schema"), name="api-docs"),
+    path("api/docs/integrating/", IntegratingGuideView.as_view(), name="api-integrating"),
     path("api/redoc/", RedocDocsView.as_view(url_name="schema"), name="api-redoc"),
     path("admin/", admin.site.urls),
 ]

@@ -32,6 +32,7 @@ from . import deadlines, emails
 from .choices import OVERDUE, NotificationKind
 from .models import ReminderLog
 from .services import Outgoing, notifications_deliver
+from .signals import deadline_reminded
 
 CHUNK = 1000
 
@@ -163,6 +164,9 @@ def _send_batch(kind: deadlines.DeadlineKind, offset: int, objs: list, now) -> l
             outgoing.append(_outgoing(kind, offset, obj, users[uid], escalation, now))
             keys.append((obj, users[uid], escalation))
         created = notifications_deliver(outgoing=outgoing)
+        reminded = sorted({obj_id for obj_id, _ in inserted})
+        deadline_reminded.send(sender=deadlines.DeadlineKind, kind=kind, offset_hours=offset,
+                               objects=[by_pk[obj_id] for obj_id in reminded])
     return [SentReminder(kind=kind.name, object_id=obj.pk, object_label=str(obj), recipient_id=user.pk,
                          recipient=user.get_username(), offset_hours=offset, escalation=esc,
                          notification_id=note.pk)

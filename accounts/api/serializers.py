@@ -75,7 +75,7 @@ class OrganizationSerializer(serializers.ModelSerializer):
         read_only=True, required=False,
         help_text="Derived (42 U.S.C. 18741); present only for program officers and administrators.",
     )
-    needs_domestic_source_determination = serializers.BooleanField(
+    needs_domestic_source_determination = OptionalBooleanField(
         read_only=True, required=False,
         help_text="Australian or UK applicant: a domestic source only after the officer's "
                   "determination (50 U.S.C. 4552(7)); present only for federal staff.",

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "dashboards",
     "ops",
     "django_prometheus",
+    "webhooks",
 ]
 # Apps whose every model is audited (audit.registry; opt-outs are listed there with reasons).
 AUDITED_APPS = ["accounts", "applications", "reviews", "awards", "notifications", "identity"]
@@ -180,7 +181,9 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "DPA Title III Critical Minerals Funding API",
-    "DESCRIPTION": "Applications, merit review and awards under Defense Production Act Title III.",
+    "DESCRIPTION": "Applications, merit review and awards under Defense Production Act Title III. "
+                   "Authentication, pagination, errors, idempotency, webhooks and client generation: "
+                   "[Integrating with the API](/api/docs/integrating/).",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     # Swagger UI and ReDoc from our own static files (drf-spectacular-sidecar), never a CDN.
@@ -188,6 +191,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Operations are tagged by resource (applications, awards, ...), not all as "v1".
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "dpa_funding.api.schema.add_common_error_responses",
@@ -208,6 +213,8 @@ SPECTACULAR_SETTINGS = {
         "LetterStatusEnum": "awards.choices.LetterStatus",
         "PaymentFrequencyEnum": "awards.choices.PaymentFrequency",
         "NotificationKindEnum": "notifications.choices.NotificationKind",
+        "WebhookEventTypeEnum": "webhooks.choices.EventType",
+        "WebhookDeliveryStatusEnum": "webhooks.choices.DeliveryStatus",
         "ApplicationTransitionEnum": "applications.api.serializers.TRANSITION_NAMES",
         "ApplicationHistoryTransitionEnum": "applications.api.serializers.HISTORY_TRANSITION_NAMES",
     },
@@ -350,6 +357,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 600,
         "options": {"expires": 600},
     },
+    # Webhook retries whose backoff has elapsed, and sends whose queueing was lost.
+    "webhooks-send-due": {
+        "task": "webhooks.tasks.send_due_webhooks",
+        "schedule": 60,
+        "options": {"expires": 60},
+    },
     # Idempotency keys are honoured for 24 hours; older records are deleted daily.
     "api-purge-idempotency-records": {
         "task": "applications.tasks.purge_idempotency_records",
@@ -409,3 +422,14 @@ if SENTRY_DSN:
         traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
         send_default_pii=False,
     )
+
+# Webhooks (webhooks/): deliveries retried with exponential backoff (base * 2^(n-1) seconds,
+# capped) for WEBHOOK_RETRY_WINDOW_HOURS after the event, then marked failed. Targets must be
+# public addresses; WEBHOOK_ALLOWED_NETWORKS (CIDRs) opens private ranges, e.g. a partner VPN.
+# WEBHOOK_ALLOW_LOOPBACK_HTTP lets tests send plain HTTP to 127.0.0.1; never in production.
+WEBHOOK_RETRY_WINDOW_HOURS = env.int("WEBHOOK_RETRY_WINDOW_HOURS", default=24)
+WEBHOOK_RETRY_BASE_SECONDS = env.int("WEBHOOK_RETRY_BASE_SECONDS", default=30)
+WEBHOOK_RETRY_MAX_SECONDS = env.int("WEBHOOK_RETRY_MAX_SECONDS", default=3600)
+WEBHOOK_TIMEOUT_SECONDS = env.int("WEBHOOK_TIMEOUT_SECONDS", default=10)
+WEBHOOK_ALLOWED_NETWORKS = env.list("WEBHOOK_ALLOWED_NETWORKS", default=[])
+WEBHOOK_ALLOW_LOOPBACK_HTTP = env.bool("WEBHOOK_ALLOW_LOOPBACK_HTTP", default=False)

@@ -33,3 +33,6 @@ API_DOCS_REQUIRE_LOGIN = env.bool("API_DOCS_REQUIRE_LOGIN", default=True)
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {**CONTENT_SECURITY_POLICY["DIRECTIVES"], "upgrade-insecure-requests": True},  # noqa: F405
 }
+
+# Plain HTTP to loopback is for the test suite only; webhooks go to public HTTPS targets.
+WEBHOOK_ALLOW_LOOPBACK_HTTP = False
