@@ -48,7 +48,7 @@ def test_transitions_list_names_labels_and_targets_for_the_user(client_for, offi
         {"name": "withdraw", "label": "Withdraw application", "target": "withdrawn"},
     ]
     screening = ApplicationFactory(status=ApplicationStatus.SCREENING)
-    assert [t["name"] for t in officer.get(url(screening)).json()] == [
+    assert [t["name"] for t in officer.get(url(screening)).json()["results"]] == [
         "request_revision", "mark_ineligible", "open_review"]
 
 
@@ -215,7 +215,7 @@ def test_history_hides_internal_comments_from_applicants(client_for, officer):
     assert applicant_view[1]["actor"] == "Program office"
     assert all(h["at"] for h in applicant_view)
 
-    officer_view = officer.get(f"/api/v1/applications/{app.pk}/history/").json()
+    officer_view = officer.get(f"/api/v1/applications/{app.pk}/history/").json()["results"]
     assert officer_view[1]["comment"] == "Looks thin on permits"
 
 
