@@ -163,10 +163,16 @@ def opportunity_create(*, actor, rubric: list[dict], eligible_minerals: Iterable
     """Create a solicitation with its rubric (weights sum to 100); its creator is one of
     its program officers (escalations go to them)."""
     policy.require(actor, "opportunity.create")
-    _validate_rubric(rubric)
     opp = FundingOpportunity(created_by=actor)
     _model_update(opp, OPPORTUNITY_FIELDS, data)
-    _validate_opportunity(opp)
+    errors: dict[str, list[str]] = {}
+    for check in (lambda: _validate_rubric(rubric), lambda: _validate_opportunity(opp)):
+        try:
+            check()
+        except ValidationFailed as exc:  # report the rubric's and the opportunity's errors together
+            errors.update(exc.errors)
+    if errors:
+        raise ValidationFailed(errors)
     opp.save()
     opp.eligible_minerals.set(eligible_minerals)
     opp.program_officers.add(actor)

@@ -27,7 +27,7 @@ class WebhookEndpointSerializer(serializers.ModelSerializer):
         request = self.context.get("request")
         if request is not None:
             # An organization the user cannot see is reported as not existing.
-            self.fields["organization"].queryset = Organization.objects.visible_to(request.user)
+            self.fields["organization"].queryset = Organization.objects.restrict(request.user)
 
     def validate(self, attrs):
         if self.instance is not None and "organization" in attrs:
