@@ -1,10 +1,10 @@
 """Which models are audited, and the signal handlers that turn their changes into events.
 
-Every concrete model of the project's own apps (``settings.AUDITED_APPS``) is audited:
+Every concrete model of the project's own apps (all but ``NOT_AUDITED_APPS``) is audited:
 ``pre_save`` reads the stored row, ``post_save`` writes the fields that changed
 (``create`` with every field, ``update`` with before/after of the changed ones),
 ``post_delete`` the row as it was, ``m2m_changed`` the related ids before and after.
-Models of a new app are covered as soon as the app is listed; a model opts out only by
+Models of a new app are covered as soon as the app is installed; a model opts out only by
 being named in ``NOT_AUDITED`` with the reason.
 
 Signals do not fire for ``QuerySet.update()``/``bulk_create()``; state changes are audited
@@ -30,10 +30,12 @@ NOT_AUDITED = {
     "awards.awardnumbersequence": "a counter; the number is recorded on the audited award",
     "notifications.notification": "messages generated from audited events",
     "notifications.reminderlog": "bookkeeping of reminders sent by the sweep",
+    "webhooks.webhookdelivery": "delivery bookkeeping of audited events; the AOR reads it as the delivery log",
+    "webhooks.webhookattempt": "one HTTP attempt of a delivery, kept in the delivery log",
 }
 
 # Field values never written into the log (only that they changed).
-REDACTED = {"password"}
+REDACTED = {"password", "secret"}  # a webhook's signing secret
 # Fields that change on every save and say nothing by themselves.
 IGNORED = {"updated_at", "last_login"}
 
@@ -81,10 +83,26 @@ def register(model, *, only: tuple[str, ...] | None = None) -> None:
                             dispatch_uid=f"{uid}.{m2m.name}", weak=False)
 
 
+# Apps of the project whose rows are not records, and why.
+NOT_AUDITED_APPS = {
+    "audit": "the audit log itself",
+    "ops": "infrastructure: the outbox and the worker heartbeat",
+    "dpa_funding": "the project package (no models)",
+}
+
+
+def project_app_labels() -> list[str]:
+    """Every app of this project (not third-party) except NOT_AUDITED_APPS: a new app is
+    audited from its first model without anyone remembering to list it."""
+    root = str(settings.BASE_DIR)
+    return [c.label for c in apps.get_app_configs()
+            if c.path.startswith(root) and "site-packages" not in c.path and c.label not in NOT_AUDITED_APPS]
+
+
 def register_project_models() -> None:
     """Register every model of the project's apps except the documented opt-outs."""
     user_model = apps.get_model(settings.AUTH_USER_MODEL)
-    for app_label in getattr(settings, "AUDITED_APPS", ()):
+    for app_label in project_app_labels():
         for model in apps.get_app_config(app_label).get_models():
             if model._meta.label_lower in NOT_AUDITED or model._meta.proxy:
                 continue

@@ -34,6 +34,7 @@ from collections.abc import Callable
 
 import rules
 from django.apps import apps
+from django.conf import settings
 from django.core import checks
 from django.db.models import Q
 
@@ -253,6 +254,9 @@ _ACTIONS: dict[str, rules.Predicate] = {
     "award.close": has_award_authority,
     "letter.request": is_officer,                             # (re)generate an award letter
     "letter.generate": rules.always_deny,                     # the worker only (system actor)
+    # Webhooks of an organization's own systems (obj: the organization).
+    "webhook.view": is_aor,
+    "webhook.manage": is_aor,
     # Notifications (obj: the notification).
     "notification.view": is_recipient,
     "notification.read": is_recipient,
@@ -280,6 +284,7 @@ _MESSAGES = {
     "award.decline_award": "Only the organization's authorized representative can decline the award.",
     "award.rescind": "Only program officers can rescind awards.",
     "letter.request": "Only program officers can regenerate award letters.",
+    "webhook.manage": "Only the organization's authorized representative manages its webhooks.",
     "review_assignment.create": "Only program officers may assign reviewers.",
 }
 
@@ -505,6 +510,44 @@ def _own_preferences(user):
     return Q(user_id=user.pk) if is_authenticated(user) else False
 
 
+def _aor_org_ids(user):
+    Membership = apps.get_model("accounts", "Membership")
+    return Membership.objects.filter(user=user, role=MemberRole.AUTHORIZED_REPRESENTATIVE).values("organization_id")
+
+
+@_scope("webhooks.webhookendpoint", "view")
+def _webhook_endpoints(user):
+    # Federal staff do not see them either: the signing secret belongs to the organization.
+    return Q(organization_id__in=_aor_org_ids(user)) if is_applicant(user) else False
+
+
+@_scope("webhooks.webhookdelivery", "view")
+def _webhook_deliveries(user):
+    return Q(endpoint__organization_id__in=_aor_org_ids(user)) if is_applicant(user) else False
+
+
+@_scope("webhooks.webhookattempt", "view")
+def _webhook_attempts(user):
+    return Q(delivery__endpoint__organization_id__in=_aor_org_ids(user)) if is_applicant(user) else False
+
+
+@_scope("identity.externalidentity", "view")
+def _external_identities(user):
+    return True if is_admin(user) else Q(user_id=user.pk)
+
+
+@_scope("accounts.user", "view")
+def _users(user):
+    if is_federal_reader(user):
+        return True
+    # Applicants see the people of their own organizations; reviewers only themselves.
+    Membership = apps.get_model("accounts", "Membership")
+    if is_applicant(user):
+        return Q(pk=user.pk) | Q(pk__in=Membership.objects.filter(
+            organization_id__in=_member_org_ids(user)).values("user_id"))
+    return Q(pk=user.pk)
+
+
 def restrict(queryset, user, action: str = "view"):
     """``queryset`` narrowed to the rows ``user`` may ``action``. Deny by default: a model
     or action without a registered scope yields no rows."""
@@ -523,9 +566,26 @@ def has_scope(model, action: str = "view") -> bool:
     return (model._meta.label_lower, action) in _SCOPES
 
 
+# Models of the project's own apps that have no RestrictedQuerySet, and why.
+UNRESTRICTED_MODELS = {
+    "accounts.user": "Django's UserManager (create_user, natural keys); users are read through "
+                     "memberships, the admin and policy.restrict(User.objects.all(), user)",
+    "ops.outboxmessage": "infrastructure: side effects owed to the broker, never shown to users",
+    "ops.heartbeat": "infrastructure: the worker's liveness stamp for /healthz",
+}
+
+
+def _project_models():
+    root = str(settings.BASE_DIR)
+    for config in apps.get_app_configs():
+        if config.path.startswith(root) and "site-packages" not in config.path:
+            yield from config.get_models()
+
+
 @checks.register()
 def check_restricted_models(app_configs=None, **kwargs):
-    """Every model whose manager is a RestrictedQuerySet must say who may view its rows."""
+    """Every model of the project's apps uses RestrictedQuerySet (or is exempt, with the
+    reason, in UNRESTRICTED_MODELS), and every restricted model says who may view its rows."""
     from dpa_funding.querysets import RestrictedQuerySet
 
     errors = []
@@ -535,4 +595,11 @@ def check_restricted_models(app_configs=None, **kwargs):
             errors.append(checks.Error(
                 f"{model._meta.label} uses RestrictedQuerySet but dpa_funding.policy has no 'view' scope for it.",
                 hint="Register one with @_scope in dpa_funding/policy.py.", obj=model, id="policy.E001"))
+    for model in _project_models():
+        restricted = isinstance(model._default_manager.get_queryset(), RestrictedQuerySet)
+        if not restricted and model._meta.label_lower not in UNRESTRICTED_MODELS:
+            errors.append(checks.Error(
+                f"{model._meta.label} has no RestrictedQuerySet manager, so restrict() cannot answer for it.",
+                hint="Set objects = RestrictedQuerySet.as_manager() and register a 'view' scope.",
+                obj=model, id="policy.E002"))
     return errors

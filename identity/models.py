@@ -7,6 +7,8 @@ an email changed here or at login.gov can neither hijack nor orphan the account.
 from django.conf import settings
 from django.db import models
 
+from dpa_funding.querysets import RestrictedQuerySet
+
 
 class ExternalIdentity(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
@@ -17,6 +19,8 @@ class ExternalIdentity(models.Model):
     linked_at = models.DateTimeField(auto_now_add=True)
     last_sign_in_at = models.DateTimeField(null=True, blank=True)
 
+
+    objects = RestrictedQuerySet.as_manager()
     class Meta:
         verbose_name = "external identity"
         verbose_name_plural = "external identities"

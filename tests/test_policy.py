@@ -121,6 +121,49 @@ def test_system_check_fails_for_a_restricted_model_without_a_view_scope(monkeypa
     assert [e for e in checks.run_checks() if e.id == "policy.E001"] == []
 
 
+
+def test_system_check_fails_for_a_project_model_without_a_restricted_manager(monkeypatch):
+    from ops.models import OutboxMessage
+
+    assert [e for e in checks.run_checks() if e.id == "policy.E002"] == []
+    # The outbox is exempt with a reason; without the exemption it is a plain-manager model.
+    exempt = {k: v for k, v in policy.UNRESTRICTED_MODELS.items() if k != "ops.outboxmessage"}
+    monkeypatch.setattr(policy, "UNRESTRICTED_MODELS", exempt)
+    errors = [e for e in policy.check_restricted_models() if e.id == "policy.E002"]
+    assert [e.obj for e in errors] == [OutboxMessage]
+
+
+def _org_with_members():
+    org = OrganizationFactory()
+    aor = MembershipFactory(organization=org, role=MemberRole.AUTHORIZED_REPRESENTATIVE).user
+    contributor = MembershipFactory(organization=org, role=MemberRole.CONTRIBUTOR).user
+    return aor, contributor, org
+
+
+def test_webhooks_are_visible_and_managed_by_the_organizations_aor_only():
+    from webhooks.models import WebhookEndpoint
+
+    aor, contributor, org = _org_with_members()
+    officer = UserFactory(officer=True)
+    endpoint = WebhookEndpoint.objects.create(organization=org, url="https://erp.example.com/hook",
+                                              event_types=["award.issued"], created_by=aor)
+    assert list(WebhookEndpoint.objects.restrict(aor)) == [endpoint]
+    for other in (contributor, officer, UserFactory(), UserFactory(admin=True)):
+        assert not WebhookEndpoint.objects.restrict(other).exists()
+    assert policy.may(aor, "webhook.manage", org)
+    assert not policy.may(contributor, "webhook.manage", endpoint)
+    assert not policy.may(officer, "webhook.manage", org)
+
+
+def test_users_scope_shows_applicants_their_own_organizations_people():
+    from accounts.models import User
+
+    aor, contributor, _org = _org_with_members()
+    stranger = UserFactory()
+    assert set(policy.restrict(User.objects.all(), aor)) == {aor, contributor}
+    assert set(policy.restrict(User.objects.all(), stranger)) == {stranger}
+    assert policy.restrict(User.objects.all(), UserFactory(officer=True)).count() == User.objects.count()
+
 # Role comparisons, in Python and in templates. Setting a role (user_create(role=...)) is fine;
 # asking which role someone has is the policy's job.
 ROLE_QUESTIONS = [

@@ -7,6 +7,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from dpa_funding.querysets import RestrictedQuerySet
+
 from .choices import DeliveryStatus, EventType
 
 
@@ -32,6 +34,8 @@ class WebhookEndpoint(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
+
+    objects = RestrictedQuerySet.as_manager()
     class Meta:
         ordering = ["created_at", "id"]
 
@@ -62,6 +66,8 @@ class WebhookDelivery(models.Model):
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     delivered_at = models.DateTimeField(null=True, blank=True)
 
+
+    objects = RestrictedQuerySet.as_manager()
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["status", "next_attempt_at"])]
@@ -79,6 +85,8 @@ class WebhookAttempt(models.Model):
     error = models.CharField(max_length=500, blank=True)
     duration_ms = models.PositiveIntegerField(default=0)
 
+
+    objects = RestrictedQuerySet.as_manager()
     class Meta:
         ordering = ["at", "id"]
 

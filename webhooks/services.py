@@ -18,9 +18,8 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.choices import MemberRole
-from accounts.models import Membership
-from dpa_funding.errors import NotPermitted, ValidationFailed
+from dpa_funding import policy
+from dpa_funding.errors import ValidationFailed
 
 from . import signing, targets
 from .choices import DeliveryStatus, EventType
@@ -35,15 +34,8 @@ def _setting(name: str, default):
     return getattr(settings, name, default)
 
 
-def may_manage(user, organization_id: int) -> bool:
-    """Only the organization's authorized representatives manage its webhooks."""
-    return bool(user and user.is_authenticated) and Membership.objects.filter(
-        organization_id=organization_id, user=user, role=MemberRole.AUTHORIZED_REPRESENTATIVE).exists()
-
-
-def _require_manager(actor, organization_id: int) -> None:
-    if not may_manage(actor, organization_id):
-        raise NotPermitted("Only the organization's authorized representative manages its webhooks.")
+def _require_manager(actor, organization) -> None:
+    policy.require(actor, "webhook.manage", organization)
 
 
 def _validate(url: str | None, event_types: list[str] | None) -> dict[str, list[str]]:
@@ -66,7 +58,7 @@ def _validate(url: str | None, event_types: list[str] | None) -> dict[str, list[
 def endpoint_create(*, actor, organization, url: str | None, event_types: list[str] | None,
                     description: str = "", is_active: bool = True) -> WebhookEndpoint:
     """Register an endpoint; the URL is resolved and checked now (and again at every send)."""
-    _require_manager(actor, organization.pk)
+    _require_manager(actor, organization)
     errors = _validate(url, event_types)
     for name, value in (("url", url), ("event_types", event_types)):
         if value is None:
@@ -80,7 +72,7 @@ def endpoint_create(*, actor, organization, url: str | None, event_types: list[s
 
 @transaction.atomic
 def endpoint_update(*, actor, endpoint: WebhookEndpoint, **fields) -> WebhookEndpoint:
-    _require_manager(actor, endpoint.organization_id)
+    _require_manager(actor, endpoint)
     errors = _validate(fields.get("url"), fields.get("event_types"))
     if errors:
         raise ValidationFailed(errors)
@@ -96,7 +88,7 @@ def endpoint_update(*, actor, endpoint: WebhookEndpoint, **fields) -> WebhookEnd
 
 @transaction.atomic
 def endpoint_rotate_secret(*, actor, endpoint: WebhookEndpoint) -> WebhookEndpoint:
-    _require_manager(actor, endpoint.organization_id)
+    _require_manager(actor, endpoint)
     endpoint = WebhookEndpoint.objects.select_for_update().get(pk=endpoint.pk)
     endpoint.secret = new_secret()
     endpoint.save(update_fields=["secret", "updated_at"])
@@ -105,7 +97,7 @@ def endpoint_rotate_secret(*, actor, endpoint: WebhookEndpoint) -> WebhookEndpoi
 
 @transaction.atomic
 def endpoint_delete(*, actor, endpoint: WebhookEndpoint) -> None:
-    _require_manager(actor, endpoint.organization_id)
+    _require_manager(actor, endpoint)
     endpoint.delete()
 
 
@@ -151,7 +143,7 @@ def event_emit(*, event_type: str, organization_id: int, data: dict) -> list[Web
 @transaction.atomic
 def delivery_redeliver(*, actor, delivery: WebhookDelivery) -> WebhookDelivery:
     """Send an event again (same event id and payload) as a new delivery with its own log."""
-    _require_manager(actor, delivery.endpoint.organization_id)
+    _require_manager(actor, delivery.endpoint)
     now = timezone.now()
     copy = WebhookDelivery.objects.create(
         endpoint=delivery.endpoint, event_id=delivery.event_id, event_type=delivery.event_type,

@@ -53,7 +53,6 @@ INSTALLED_APPS = [
     "webhooks",
 ]
 # Apps whose every model is audited (audit.registry; opt-outs are listed there with reasons).
-AUDITED_APPS = ["accounts", "applications", "reviews", "awards", "notifications", "identity"]
 
 MIDDLEWARE = [
     "django_prometheus.middleware.PrometheusBeforeMiddleware",

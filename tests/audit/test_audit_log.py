@@ -102,6 +102,36 @@ def test_a_role_change_is_recorded_and_password_hashes_never_are():
     assert "pbkdf2" not in str(event.changes) and "md5" not in str(event.changes)
 
 
+def test_webhook_endpoint_changes_are_recorded_and_secrets_never_are(monkeypatch):
+    import socket
+
+    from webhooks import services as webhook_services
+
+    monkeypatch.setattr(socket, "getaddrinfo", lambda *a, **k: [(2, 1, 6, "", ("93.184.216.34", 443))])
+    app = ApplicationFactory()
+    aor = aor_of(app.organization)
+    endpoint = webhook_services.endpoint_create(
+        actor=aor, organization=app.organization, url="https://erp.example.com/hooks",
+        event_types=["application.status_changed"])
+    webhook_services.endpoint_rotate_secret(actor=aor, endpoint=endpoint)
+    (created,) = events_for(endpoint, "create")
+    assert created.changes["after"]["url"] == "https://erp.example.com/hooks"
+    assert created.changes["after"]["secret"] == "[redacted]"
+    (rotated,) = events_for(endpoint, "update")
+    assert rotated.changes["before"]["secret"] == rotated.changes["after"]["secret"] == "[redacted]"
+    assert endpoint.secret not in str(created.changes) + str(rotated.changes)
+
+
+def test_every_model_of_a_project_app_is_audited_or_exempt_with_a_reason():
+    from django.apps import apps
+
+    from audit import registry
+
+    for label in registry.project_app_labels():
+        for model in apps.get_app_config(label).get_models():
+            assert registry.is_audited(model) or model._meta.label_lower in registry.NOT_AUDITED, model
+
+
 def test_saving_without_a_change_writes_no_event():
     org = OrganizationFactory()
     before = AuditEvent.objects.count()
