@@ -48,7 +48,9 @@ def audit_event(*, obj=None, action: str, actor=_UNSET, changes: dict | None = N
     if actor is _UNSET:
         actor = current_actor()
     actor_id = actor.pk if actor is not None and getattr(actor, "is_authenticated", False) else None
-    with transaction.atomic():
+    # No savepoint of its own: an event that cannot be written must undo the change it
+    # records, so a failure here aborts the caller's transaction (two round trips fewer).
+    with transaction.atomic(savepoint=False):
         _lock_chain()
         prev_hash = (AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first()
                      or chain.GENESIS)
