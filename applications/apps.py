@@ -19,3 +19,5 @@ class ApplicationsConfig(AppConfig):
         # A flush (transactional tests, `manage.py flush`) empties reference tables; put the
         # critical-minerals list back as Django does for content types.
         post_migrate.connect(_ensure_reference_data, sender=self)
+        # Registers the application lifecycle and its guards and effects.
+        from . import workflow  # noqa: F401

@@ -63,8 +63,8 @@ TERMINAL_STATUSES = frozenset(
         ApplicationStatus.WITHDRAWN,
     }
 )
-# Applicants may edit the application and its documents only in these states.
-EDITABLE_STATUSES = frozenset({ApplicationStatus.DRAFT, ApplicationStatus.REVISION_REQUESTED})
+# The states in which applicants may edit are the lifecycle table's ``editable``
+# (applications/workflow.py).
 
 
 class DocumentKind(models.TextChoices):

@@ -1,4 +1,5 @@
-"""Guards and effects of the intake transitions (see workflow.py for the table).
+"""Guards and effects of the intake transitions (see workflow.py for the table), registered
+by name with the lifecycle engine.
 
 Each guard returns the list of unmet conditions as sentences a user can act on, so a
 failed submit lists every problem at once.
@@ -10,11 +11,14 @@ from decimal import Decimal
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from dpa_funding import lifecycle
+
 from .choices import DocumentKind
 
 REQUIRED_DOCUMENT_KINDS = (DocumentKind.TECHNICAL_REPORT, DocumentKind.BUDGET_JUSTIFICATION)
 
 
+@lifecycle.guard("applications.opportunity_open")
 def opportunity_open(application, actor, data) -> list[str]:
     opp = application.opportunity
     now = timezone.now()
@@ -25,6 +29,7 @@ def opportunity_open(application, actor, data) -> list[str]:
     return []
 
 
+@lifecycle.guard("applications.application_complete")
 def application_complete(application, actor, data) -> list[str]:
     """Everything the program requires of a complete, compliant application."""
     app, opp = application, application.opportunity
@@ -74,10 +79,6 @@ def application_complete(application, actor, data) -> list[str]:
     return unmet
 
 
-def comment_given(application, actor, data) -> list[str]:
-    return [] if (data.get("comment") or "").strip() else ["A comment is required."]
-
-
 def _due_at(data) -> datetime | None:
     value = data.get("response_due_at")
     if isinstance(value, str):
@@ -87,6 +88,7 @@ def _due_at(data) -> datetime | None:
     return value
 
 
+@lifecycle.guard("applications.response_due_in_future")
 def response_due_in_future(application, actor, data) -> list[str]:
     due = _due_at(data)
     if due is None:
@@ -96,6 +98,7 @@ def response_due_in_future(application, actor, data) -> list[str]:
     return []
 
 
+@lifecycle.guard("applications.before_response_due")
 def before_response_due(application, actor, data) -> list[str]:
     due = application.response_due_at
     if due and timezone.now() >= due:
@@ -103,9 +106,12 @@ def before_response_due(application, actor, data) -> list[str]:
     return []
 
 
+@lifecycle.effect("applications.stamp_submitted_at")
 def stamp_submitted_at(application, actor, data) -> None:
     application.submitted_at = timezone.now()
 
 
+@lifecycle.effect("applications.record_response_due_at")
 def record_response_due_at(application, actor, data) -> None:
     application.response_due_at = _due_at(data)
+

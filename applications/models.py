@@ -12,14 +12,13 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.functional import cached_property
-from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from django_fsm import ConcurrentTransitionMixin, FSMField
 
 from accounts.geography import Country, location_errors, subdivision_name
 from accounts.models import Organization
 from audit.append_only import AppendOnlyModel
 from dpa_funding.querysets import RestrictedQuerySet
 
-from . import workflow
 from .choices import (
     BUDGET_CATEGORIES,
     DIRECT_BUDGET_CATEGORIES,
@@ -180,7 +179,9 @@ class RubricCriterion(models.Model):
 
 
 class Application(ConcurrentTransitionMixin, models.Model):
-    """A funding request (SF-424 core, SF-424A budget). Its status changes only via workflow."""
+    """A funding request (SF-424 core, SF-424A budget). Its status changes only through the lifecycle door
+    (dpa_funding.lifecycle.fire; the table is applications/workflow.py): the FSM field is
+    protected, so assigning it raises."""
 
     opportunity = models.ForeignKey(FundingOpportunity, on_delete=models.PROTECT, related_name="applications")
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="applications")
@@ -266,57 +267,6 @@ class Application(ConcurrentTransitionMixin, models.Model):
     def cost_share_percent(self) -> Decimal:
         total = self.total_project_cost
         return (self.cost_share_amount / total * 100) if total else Decimal("0")
-
-    # django-fsm transitions: bodies are empty on purpose. The service in
-    # applications.services.application_transition is the only caller; it checks roles and
-    # guards from the workflow table, then calls these to move the state.
-    @transition(field=status, source=workflow.sources("submit"), target=workflow.target("submit"))
-    def submit(self):
-        """Applicant's AOR submits the draft."""
-
-    @transition(field=status, source=workflow.sources("start_screening"), target=workflow.target("start_screening"))
-    def start_screening(self):
-        """A program officer starts eligibility screening."""
-
-    @transition(field=status, source=workflow.sources("request_revision"), target=workflow.target("request_revision"))
-    def request_revision(self):
-        """A program officer asks the applicant to revise by a response date."""
-
-    @transition(field=status, source=workflow.sources("resubmit"), target=workflow.target("resubmit"))
-    def resubmit(self):
-        """The AOR resubmits a revised application."""
-
-    @transition(field=status, source=workflow.sources("mark_ineligible"), target=workflow.target("mark_ineligible"))
-    def mark_ineligible(self):
-        """A program officer finds the application ineligible (terminal)."""
-
-    @transition(field=status, source=workflow.sources("open_review"), target=workflow.target("open_review"))
-    def open_review(self):
-        """Merit review opens once enough reviewers are assigned."""
-
-    @transition(field=status, source=workflow.sources("complete_review"), target=workflow.target("complete_review"))
-    def complete_review(self):
-        """Merit review completes when the last active review is submitted."""
-
-    @transition(field=status, source=workflow.sources("select"), target=workflow.target("select"))
-    def select(self):
-        """A program officer selects the application for award."""
-
-    @transition(field=status, source=workflow.sources("begin_negotiation"), target=workflow.target("begin_negotiation"))
-    def begin_negotiation(self):
-        """Terms negotiation begins."""
-
-    @transition(field=status, source=workflow.sources("award"), target=workflow.target("award"))
-    def award(self):
-        """An officer with award authority issues the award."""
-
-    @transition(field=status, source=workflow.sources("decline"), target=workflow.target("decline"))
-    def decline(self):
-        """A program officer declines the application (terminal)."""
-
-    @transition(field=status, source=workflow.sources("withdraw"), target=workflow.target("withdraw"))
-    def withdraw(self):
-        """The AOR withdraws the application (terminal)."""
 
 
 def document_upload_to(instance: "Document", filename: str) -> str:

@@ -12,6 +12,7 @@ submitted through the system (a draft, or data imported without a snapshot).
 from django.utils.functional import cached_property
 
 from audit.chain import jsonable
+from dpa_funding import lifecycle
 
 from .choices import BUDGET_CATEGORIES
 
@@ -67,6 +68,7 @@ def freeze(application) -> None:
     application.submitted_minerals.set(record["project"]["mineral_ids"])
 
 
+@lifecycle.effect("applications.freeze_submitted_record")
 def freeze_submitted_record(application, actor, data) -> None:
     """Workflow effect of submit and resubmit (runs after submitted_at is stamped)."""
     freeze(application)

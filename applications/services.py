@@ -2,35 +2,26 @@
 application state changes."""
 
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.dispatch import Signal
-from django.utils.module_loading import import_string
-from django_fsm import ConcurrentTransition, can_proceed
 
-from dpa_funding import policy
-from dpa_funding.errors import (
-    ConditionsUnmet,
-    Conflict,
-    InvalidTransition,
-    NotFound,
-    NotPermitted,
-    ValidationFailed,
-)
+from dpa_funding import lifecycle, policy
+from dpa_funding.errors import InvalidTransition, ValidationFailed
+from dpa_funding.lifecycle import Transition
 
-from . import workflow
-from .choices import BUDGET_CATEGORIES, EDITABLE_STATUSES
-from .models import Application, FundingOpportunity, Project, RubricCriterion, TransitionLog
+from .choices import BUDGET_CATEGORIES
+from .models import Application, FundingOpportunity, Project, RubricCriterion
+from .workflow import LIFECYCLE
 
 logger = logging.getLogger(__name__)
 
-# Sent after the transaction that changed an application's state commits.
-# kwargs: application (fresh instance), transition (name), from_state, to_state, actor, comment.
+# Sent inside the transaction that changed an application's state (bridged from
+# dpa_funding.lifecycle.transitioned, below). kwargs: application (fresh instance), transition (name), from_state, to_state, actor, comment.
 application_transitioned = Signal()
 
 APPLICATION_FIELDS = (
@@ -253,7 +244,7 @@ def application_update(*, actor, application: Application, budget: dict | None =
     """Edit a draft or an application returned for revision."""
     app = Application.objects.select_for_update().get(pk=application.pk)
     policy.require(actor, "application.change", app)
-    if app.status not in EDITABLE_STATUSES:
+    if not LIFECYCLE.is_editable(app):
         raise InvalidTransition("The application can be edited only as a draft or when a revision is requested.")
     project = fields.get("project")
     if project is not None and project.organization_id != app.organization_id:
@@ -270,116 +261,49 @@ def application_update(*, actor, application: Application, budget: dict | None =
 # ---------------------------------------------------------------- workflow: the one door
 
 
-def actor_may_fire(spec: workflow.TransitionSpec, application: Application, actor) -> bool:
+def actor_may_fire(spec: Transition, application: Application, actor) -> bool:
     """Permission for a transition, from the policy (guards are separate and reported in full)."""
-    if actor is None:
-        return spec.actor == workflow.SYSTEM
-    return policy.may(actor, spec.who, application)
+    return lifecycle.permitted(spec, application, actor)
 
 
-def _is_applicant(actor) -> bool:
-    return policy.is_applicant(actor)
-
-
-def available_transitions(application: Application, actor) -> list[workflow.TransitionSpec]:
+def available_transitions(application: Application, actor) -> list[Transition]:
     """Transitions the actor may fire from the current state (guards not evaluated)."""
-    return [
-        spec for spec in workflow.TRANSITIONS.values()
-        if application.status in spec.sources and actor_may_fire(spec, application, actor)
-    ]
-
-
-def _run(dotted: Iterable[str]) -> list[Callable]:
-    return [import_string(path) for path in dotted]
+    return lifecycle.available(application, actor, "application")
 
 
 def application_transition(*, application_id: int, name: str, actor, data: dict | None = None,
                            expected_status: str | None = None) -> Application:
-    """Fire transition ``name``: lock, check role, state and every guard, change the state,
-    save, log, and write its notices (their emails owed through the outbox). Any failure
-    changes nothing.
+    """Fire transition ``name`` of the application lifecycle through the one door
+    (dpa_funding.lifecycle.fire): lock, policy, state, every guard, state change, effects,
+    save, log and audit event; the notices (their emails owed through the outbox) are
+    written in the same transaction. Any failure changes nothing.
 
     ``expected_status`` lets callers that read the application earlier detect a concurrent
     change (409 conflict) instead of acting on stale state.
     """
-    spec = workflow.get(name)
-    if spec is None:
-        raise NotFound(f"There is no transition named '{name}'.")
-    data = dict(data or {})
-    comment = (data.get("comment") or "").strip()
-    with transaction.atomic():
-        try:
-            app = (Application.objects.select_for_update()
-                   .select_related("opportunity", "organization", "project").get(pk=application_id))
-        except Application.DoesNotExist:
-            raise NotFound() from None
-        if expected_status is not None and app.status != expected_status:
-            raise Conflict()
-        if not actor_may_fire(spec, app, actor):
-            raise NotPermitted(f"You may not {spec.label.lower()} on this application.")
-        if app.status not in spec.sources or not can_proceed(getattr(app, name)):
-            raise InvalidTransition(
-                f"'{spec.label}' is not allowed while the application is {app.get_status_display().lower()}."
-            )
-        unmet = [msg for guard in _run(spec.guards) for msg in guard(app, actor, data)]
-        if unmet:
-            raise ConditionsUnmet(unmet)
-
-        from_state = app.status
-        getattr(app, name)()
-        for effect in _run(spec.effects):
-            effect(app, actor, data)
-        try:
-            app.save(update_fields=TRANSITION_UPDATE_FIELDS)
-        except ConcurrentTransition:
-            raise Conflict() from None
-        log_transition(subject=app, transition=name, from_state=from_state, to_state=app.status,
-                       actor=actor, comment=comment,
-                       # Officers' comments on internal steps stay internal; what an applicant
-                       # writes is never hidden from their own organization.
-                       internal=spec.comment_audience == "internal" and not _is_applicant(actor))
-        # In the transaction: the in-app notices commit with the state change (a crash after
-        # commit cannot lose them); their emails are owed through the outbox.
-        _announce_transition(
-            application=app, transition=name, from_state=from_state, to_state=app.status,
-            actor=actor, comment=comment,
-        )
-    return app
+    return lifecycle.fire("application", application_id, name, actor=actor, data=data,
+                          expected_status=expected_status)
 
 
-# The fields a transition or its effects may change on the application row itself.
-TRANSITION_UPDATE_FIELDS = ["status", "submitted_at", "submitted_record", "response_due_at", "updated_at"]
-
-
-def _announce_transition(**kwargs) -> None:
-    """Tell subscribers (notifications) inside the transition's transaction, so what they
+def _announce_transition(sender, *, obj, transition, from_state, to_state, actor, comment, **kwargs) -> None:
+    """Bridge from the engine's ``transitioned`` signal to ``application_transitioned``
+    (notifications listen there), inside the transition's transaction, so what subscribers
     write commits or rolls back with the state change. A failing receiver is logged and
     rolled back to its savepoint, never turned into an error for the user who acted."""
     try:
         with transaction.atomic():
-            application_transitioned.send(sender=Application, **kwargs)
+            application_transitioned.send(
+                sender=Application, application=obj, transition=transition.name,
+                from_state=from_state, to_state=to_state, actor=actor, comment=comment)
     except Exception:
-        logger.exception("application_transitioned receivers failed for application %s",
-                         kwargs["application"].pk)
+        logger.exception("application_transitioned receivers failed for application %s", obj.pk)
 
 
-def log_transition(*, subject, transition: str, from_state: str, to_state: str, actor,
-                   comment: str = "", internal: bool = True) -> TransitionLog:
-    """Append one transition-log row and its audit event. Call inside the transaction that
-    changed the state: every lifecycle that logs its transitions here is audited."""
-    from audit.services import audit_event
+lifecycle.transitioned.connect(_announce_transition, sender=Application,
+                               dispatch_uid="applications.announce_transition")
 
-    actor = actor if (actor is not None and actor.is_authenticated) else None
-    log = TransitionLog.objects.create(
-        content_type=ContentType.objects.get_for_model(type(subject)), object_id=subject.pk,
-        transition=transition, from_state=from_state, to_state=to_state,
-        actor=actor, comment=comment, comment_internal=internal,
-    )
-    audit_event(obj=subject, action=transition, actor=actor, changes={
-        "before": {"status": from_state}, "after": {"status": to_state},
-        "comment": comment, "comment_internal": internal, "transition_log": log.pk,
-    })
-    return log
+# Kept for callers that record a creation as the first row of an object's history.
+log_transition = lifecycle.log_transition
 
 
 # ---------------------------------------------------------------- documents
@@ -394,7 +318,7 @@ def document_upload(*, actor, application: Application, kind: str, uploaded):
 
     app = Application.objects.select_for_update().get(pk=application.pk)
     policy.require(actor, "document.upload", app)
-    if app.status not in EDITABLE_STATUSES:
+    if not LIFECYCLE.is_editable(app):
         raise InvalidTransition("Documents can be added only to a draft or an application under revision.")
     if kind not in DocumentKind.values:
         raise ValidationFailed({"kind": [f"Choose one of: {', '.join(DocumentKind.values)}."]})
@@ -417,7 +341,7 @@ def document_upload(*, actor, application: Application, kind: str, uploaded):
 def document_delete(*, actor, document) -> None:
     app = Application.objects.select_for_update().get(pk=document.application_id)
     policy.require(actor, "document.delete", app)
-    if app.status not in EDITABLE_STATUSES:
+    if not LIFECYCLE.is_editable(app):
         raise InvalidTransition("Documents can be removed only from a draft or an application under revision.")
     storage, name = document.file.storage, document.file.name
     document.delete()

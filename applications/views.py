@@ -28,7 +28,7 @@ from dpa_funding.errors import (
 )
 
 from . import services, workflow
-from .choices import BUDGET_CATEGORIES, EDITABLE_STATUSES, ApplicationStatus
+from .choices import BUDGET_CATEGORIES, ApplicationStatus
 from .documents import safe_download_name, too_large_error, upload_was_too_large
 from .forms import (
     QUEUE_STATUSES,
@@ -194,7 +194,7 @@ def application_create(request):
 def application_edit(request, pk: int):
     app = get_object_or_404(Application.objects.restrict(request.user).with_list_related(), pk=pk)
     policy.require(request.user, "application.change", app)
-    if app.status not in EDITABLE_STATUSES:
+    if not workflow.LIFECYCLE.is_editable(app):
         messages.error(request, "The application can be edited only as a draft or when a revision is requested.")
         return redirect("applications:detail", pk=app.pk)
     form = ApplicationForm(request.POST or None, instance=app, user=request.user, opportunity=app.opportunity)
@@ -232,7 +232,7 @@ def _render_detail(request, app: Application, *, unmet=(), failed: tuple[str, Tr
         "history": transition_history(app, request.user),
         "actions": actions,
         "unmet": list(unmet),
-        "can_edit": member and app.status in EDITABLE_STATUSES,
+        "can_edit": member and workflow.LIFECYCLE.is_editable(app),
         "is_staff_view": policy.may(request.user, "staff.read"),
     }, status=status)
 
@@ -247,7 +247,7 @@ def application_detail(request, pk: int):
 def document_upload(request, pk: int):
     app = get_object_or_404(Application.objects.restrict(request.user).with_list_related(), pk=pk)
     policy.require(request.user, "document.upload", app)
-    if app.status not in EDITABLE_STATUSES:
+    if not workflow.LIFECYCLE.is_editable(app):
         messages.error(request, "Documents can be added only to a draft or an application under revision.")
         return redirect("applications:detail", pk=app.pk)
     form = DocumentUploadForm(request.POST or None, request.FILES or None)

@@ -1,118 +1,85 @@
-"""The application workflow, declared once as data.
+"""The application workflow, declared once as data (domain.md, "Application workflow").
 
-The model's django-fsm transitions take their sources and targets from this table, the
-transition service takes roles, guards and effects from it, and the API and pages list
-available actions from it. Guards and effects are dotted paths so that the reviews and
-awards apps can own the rules about their own models without import cycles.
-
-A guard is ``guard(application, actor, data) -> list[str]`` returning the unmet
-conditions (empty when met). An effect is ``effect(application, actor, data) -> None``
-and runs inside the transition's transaction after the state changed.
+The one door (``dpa_funding.lifecycle.fire``) takes permissions, guards and effects from
+this table; the API and pages list available actions from it, and notifications take
+labels and comment audiences from it. Guards and effects are registered by name by the
+app that owns the rule (applications.guards, reviews.guards, awards.guards), so the
+reviews and awards apps keep their rules about their own models without import cycles.
 """
 
-from dataclasses import dataclass, field
+from dpa_funding import lifecycle
+from dpa_funding.lifecycle import Transition
 
+from . import guards, record  # noqa: F401  (register the applications.* guards and effects)
 from .choices import TERMINAL_STATUSES
 from .choices import ApplicationStatus as S
 
-# Who may fire a transition.
-AOR = "authorized_representative"  # of the application's organization
-OFFICER = "program_officer"
-AWARDING_OFFICER = "awarding_officer"  # a program officer with award authority
-SYSTEM = "system"  # fired by the system (actor None) or by an officer
+BEFORE_AWARD = tuple(s for s in S.values if s not in TERMINAL_STATUSES and s != S.AWARDED)
+FREEZE = "applications.freeze_submitted_record"
 
-
-@dataclass(frozen=True)
-class TransitionSpec:
-    name: str
-    label: str
-    sources: tuple[str, ...]
-    target: str
-    actor: str
-    guards: tuple[str, ...] = ()
-    effects: tuple[str, ...] = ()
-    comment_required: bool = False
-    # "applicant": the comment is addressed to the applicant; "internal": officers only.
-    comment_audience: str = "internal"
-    # Extra body fields the transition reads (validated by guards), for docs and forms.
-    fields: tuple[str, ...] = field(default=())
-
-    @property
-    def who(self) -> str:
-        """The policy action that permits this transition."""
-        return "award.issue" if self.name == "award" else f"application.{self.name}"
-
-
-_G = "applications.guards."
-_R = "reviews.guards."
-_R_EFFECTS = "reviews.effects."
-_A = "awards.guards."
-
-BEFORE_AWARD = tuple(
-    s for s in S.values if s not in TERMINAL_STATUSES and s != S.AWARDED
-)
-
-TRANSITIONS: dict[str, TransitionSpec] = {
-    spec.name: spec
-    for spec in (
-        TransitionSpec(
-            "submit", "Submit application", (S.DRAFT,), S.SUBMITTED, AOR,
-            guards=(_G + "opportunity_open", _G + "application_complete"),
-            effects=(_G + "stamp_submitted_at", "applications.record.freeze_submitted_record"),
+LIFECYCLE = lifecycle.register(lifecycle.Lifecycle(
+    key="application",
+    model="applications.Application",
+    field="status",
+    # Applicants may edit the application and its documents only in these states.
+    editable=(S.DRAFT, S.REVISION_REQUESTED),
+    update_fields=("status", "submitted_at", "submitted_record", "response_due_at", "updated_at"),
+    select_related=("opportunity", "organization", "project"),
+    transitions=(
+        Transition(
+            "submit", "Submit application", (S.DRAFT,), S.SUBMITTED, "application.submit",
+            guards=("applications.opportunity_open", "applications.application_complete"),
+            effects=("applications.stamp_submitted_at", FREEZE),
         ),
-        TransitionSpec("start_screening", "Start screening", (S.SUBMITTED,), S.SCREENING, OFFICER),
-        TransitionSpec(
-            "request_revision", "Request revision", (S.SCREENING,), S.REVISION_REQUESTED, OFFICER,
-            guards=(_G + "comment_given", _G + "response_due_in_future"),
-            effects=(_G + "record_response_due_at",),
+        Transition("start_screening", "Start screening", (S.SUBMITTED,), S.SCREENING,
+                   "application.start_screening"),
+        Transition(
+            "request_revision", "Request revision", (S.SCREENING,), S.REVISION_REQUESTED,
+            "application.request_revision",
+            guards=("applications.response_due_in_future",),
+            effects=("applications.record_response_due_at",),
             comment_required=True, comment_audience="applicant", fields=("response_due_at",),
         ),
-        TransitionSpec(
-            "resubmit", "Resubmit application", (S.REVISION_REQUESTED,), S.SUBMITTED, AOR,
-            guards=(_G + "before_response_due", _G + "application_complete"),
-            effects=(_G + "stamp_submitted_at", "applications.record.freeze_submitted_record"),
+        Transition(
+            "resubmit", "Resubmit application", (S.REVISION_REQUESTED,), S.SUBMITTED,
+            "application.resubmit",
+            guards=("applications.before_response_due", "applications.application_complete"),
+            effects=("applications.stamp_submitted_at", FREEZE),
         ),
-        TransitionSpec(
-            "mark_ineligible", "Mark ineligible", (S.SCREENING,), S.INELIGIBLE, OFFICER,
-            guards=(_G + "comment_given",), effects=(_R_EFFECTS + "close_assignments_on_ineligible",),
+        Transition(
+            "mark_ineligible", "Mark ineligible", (S.SCREENING,), S.INELIGIBLE,
+            "application.mark_ineligible",
+            effects=("reviews.close_assignments_on_ineligible",),
             comment_required=True, comment_audience="applicant",
         ),
-        TransitionSpec(
-            "open_review", "Open merit review", (S.SCREENING,), S.UNDER_REVIEW, OFFICER,
-            guards=(_R + "enough_reviewers_assigned",),
+        Transition("open_review", "Open merit review", (S.SCREENING,), S.UNDER_REVIEW,
+                   "application.open_review", guards=("reviews.enough_reviewers_assigned",)),
+        Transition("complete_review", "Complete review", (S.UNDER_REVIEW,), S.REVIEWED,
+                   "application.complete_review", system=True,
+                   guards=("reviews.all_reviews_submitted",)),
+        Transition("select", "Select for award", (S.REVIEWED,), S.SELECTED, "application.select"),
+        Transition("begin_negotiation", "Begin negotiation", (S.SELECTED,), S.NEGOTIATION,
+                   "application.begin_negotiation"),
+        Transition(
+            "award", "Issue award", (S.NEGOTIATION,), S.AWARDED, "award.issue",
+            guards=("awards.terms_ready", "awards.issuer_did_not_review", "awards.budget_available"),
+            effects=("awards.issue_award",), fields=("acceptance_due_at",),
         ),
-        TransitionSpec(
-            "complete_review", "Complete review", (S.UNDER_REVIEW,), S.REVIEWED, SYSTEM,
-            guards=(_R + "all_reviews_submitted",),
+        Transition(
+            "decline", "Decline", (S.REVIEWED, S.SELECTED, S.NEGOTIATION), S.DECLINED,
+            "application.decline", comment_required=True, comment_audience="applicant",
         ),
-        TransitionSpec("select", "Select for award", (S.REVIEWED,), S.SELECTED, OFFICER),
-        TransitionSpec(
-            "begin_negotiation", "Begin negotiation", (S.SELECTED,), S.NEGOTIATION, OFFICER,
+        Transition(
+            "withdraw", "Withdraw application", BEFORE_AWARD, S.WITHDRAWN, "application.withdraw",
+            effects=("reviews.close_assignments_on_withdraw",), comment_audience="applicant",
         ),
-        TransitionSpec(
-            "award", "Issue award", (S.NEGOTIATION,), S.AWARDED, AWARDING_OFFICER,
-            guards=(_A + "terms_ready", _A + "issuer_did_not_review", _A + "budget_available"),
-            effects=(_A + "issue_award",),
-        ),
-        TransitionSpec(
-            "decline", "Decline", (S.REVIEWED, S.SELECTED, S.NEGOTIATION), S.DECLINED, OFFICER,
-            guards=(_G + "comment_given",), comment_required=True, comment_audience="applicant",
-        ),
-        TransitionSpec(
-            "withdraw", "Withdraw application", BEFORE_AWARD, S.WITHDRAWN, AOR,
-            effects=(_R_EFFECTS + "close_assignments_on_withdraw",), comment_audience="applicant",
-        ),
-    )
-}
+    ),
+))
+
+# Name -> transition, in table order (API enums, forms, notification labels).
+TRANSITIONS: dict[str, Transition] = {t.name: t for t in LIFECYCLE.transitions}
+EDITABLE_STATUSES = frozenset(LIFECYCLE.editable)
 
 
-def get(name: str) -> TransitionSpec | None:
+def get(name: str) -> Transition | None:
     return TRANSITIONS.get(name)
-
-
-def sources(name: str) -> list[str]:
-    return list(TRANSITIONS[name].sources)
-
-
-def target(name: str) -> str:
-    return TRANSITIONS[name].target

@@ -7,4 +7,8 @@ class AwardsConfig(AppConfig):
 
     def ready(self):
         # Registers awards.W001: WeasyPrint without HarfBuzz subsetting is ~7x slower.
-        from . import checks  # noqa: F401
+        # Registers the awards.* guards and effects the workflow tables name.
+        from . import (
+            checks,  # noqa: F401
+            guards,  # noqa: F401
+        )

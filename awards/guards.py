@@ -1,6 +1,7 @@
-"""Guards and the effect of the award transition (referenced from applications/workflow.py).
+"""Guards and the effect of the award transition (registered by name;
+applications/workflow.py names them).
 
-Order matters: the transition service runs the guards in the table's order, then the
+Order matters: the lifecycle door runs the guards in the table's order, then the
 effect, in one transaction that already holds the application's row lock.
 ``budget_available`` takes the opportunity's row lock and keeps it until commit, so
 concurrent awards against one opportunity serialize there: each sees the obligations the
@@ -8,6 +9,7 @@ previous ones committed, and the number drawn in ``issue_award`` follows the sam
 """
 
 from applications.models import FundingOpportunity
+from dpa_funding import lifecycle
 
 from . import services
 from .models import AwardTerms
@@ -17,6 +19,7 @@ def _terms(application) -> AwardTerms | None:
     return AwardTerms.objects.filter(application=application).first()
 
 
+@lifecycle.guard("awards.terms_ready")
 def terms_ready(application, actor, data) -> list[str]:
     """Terms exist and pass every rule (amount, cost share, instrument, period, loan terms)."""
     terms = _terms(application)
@@ -26,6 +29,7 @@ def terms_ready(application, actor, data) -> list[str]:
     return [f"Terms: {message}" for messages in errors.values() for message in messages]
 
 
+@lifecycle.guard("awards.issuer_did_not_review")
 def issuer_did_not_review(application, actor, data) -> list[str]:
     """Separation of duties: the issuing officer must not have reviewed this application."""
     from reviews.models import ReviewAssignment
@@ -35,6 +39,7 @@ def issuer_did_not_review(application, actor, data) -> list[str]:
     return []
 
 
+@lifecycle.guard("awards.budget_available")
 def budget_available(application, actor, data) -> list[str]:
     """The award's obligation fits what remains of the opportunity's budget.
 
@@ -58,6 +63,7 @@ def budget_available(application, actor, data) -> list[str]:
     return []
 
 
+@lifecycle.effect("awards.issue_award")
 def issue_award(application, actor, data) -> None:
     """Effect: create the award, its obligation and loan terms; queue the letter on commit."""
     services.award_issue(application=application, actor=actor)

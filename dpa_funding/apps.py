@@ -9,5 +9,6 @@ class DpaFundingConfig(AppConfig):
     verbose_name = "DPA Title III funding"
 
     def ready(self):
-        # Importing registers the policy's system check (policy.E001).
-        from . import policy  # noqa: F401
+        # Importing registers the system checks of the policy (policy.E001) and of the
+        # lifecycle tables (lifecycle.E001-E003).
+        from . import lifecycle, policy  # noqa: F401

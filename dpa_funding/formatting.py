@@ -59,10 +59,9 @@ def state_label(code: str | None) -> str:
 
 
 def transition_label(name: str | None) -> str:
-    """The label the workflow table gives a transition, else the name in words."""
+    """The label a lifecycle table gives a transition, else the name in words."""
     if not name:
         return ""
-    from applications import workflow
+    from dpa_funding import lifecycle
 
-    spec = workflow.get(name)
-    return spec.label if spec is not None else name.replace("_", " ").capitalize()
+    return lifecycle.transition_label(name) or name.replace("_", " ").capitalize()

@@ -1,9 +1,13 @@
-"""Effects of application transitions on merit review (applications/workflow.py refers to
-them by dotted path; they run inside the transition's transaction)."""
+"""Effects of application transitions on merit review, registered by name with the
+lifecycle engine (applications/workflow.py names them); they run inside the transition's
+transaction."""
+
+from dpa_funding import lifecycle
 
 from .services import assignments_close_outstanding
 
 
+@lifecycle.effect("reviews.close_assignments_on_withdraw")
 def close_assignments_on_withdraw(application, actor, data) -> None:
     """A withdrawn application is never reviewed: release its outstanding reviewers."""
     assignments_close_outstanding(
@@ -11,6 +15,7 @@ def close_assignments_on_withdraw(application, actor, data) -> None:
     )
 
 
+@lifecycle.effect("reviews.close_assignments_on_ineligible")
 def close_assignments_on_ineligible(application, actor, data) -> None:
     """An ineligible application is never reviewed: release its outstanding reviewers."""
     assignments_close_outstanding(

@@ -1,5 +1,7 @@
-"""Guards of the review transitions of the application workflow (applications/workflow.py
-refers to them by dotted path). Each returns the unmet conditions as readable sentences."""
+"""Guards of the review transitions of the application workflow, registered by name with
+the lifecycle engine (applications/workflow.py names them). Each returns the unmet conditions as readable sentences."""
+
+from dpa_funding import lifecycle
 
 from .choices import NOT_RECUSED, AssignmentStatus
 from .models import ReviewAssignment
@@ -9,6 +11,7 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
+@lifecycle.guard("reviews.enough_reviewers_assigned")
 def enough_reviewers_assigned(application, actor, data) -> list[str]:
     """open_review: at least ``min_reviewers`` assignments that are not recused or declined."""
     needed = application.opportunity.min_reviewers
@@ -21,6 +24,7 @@ def enough_reviewers_assigned(application, actor, data) -> list[str]:
     ]
 
 
+@lifecycle.guard("reviews.all_reviews_submitted")
 def all_reviews_submitted(application, actor, data) -> list[str]:
     """complete_review: no review outstanding and at least ``min_reviewers`` submitted.
 
