@@ -1,4 +1,5 @@
-"""Demo data: one account per role, an open opportunity, historical awards, demo applications.
+"""Demo data: one account per role, an open opportunity, historical awards, demo applications,
+and a two-step opportunity with white papers (whitepapers.demo).
 
 ``load_demo(password=...)`` is what ``manage.py load_demo`` runs. Everything is found or
 created by natural key (username, opportunity number, organization UEI, project name per
@@ -399,4 +400,7 @@ def load_demo(*, password: str = DEFAULT_PASSWORD) -> DemoResult:
     link_applicant_to_history(result, applicant)
     opp = ensure_open_opportunity(result, officer)
     create_demo_applications(result, applicant, opp)
+    from whitepapers.demo import create_two_step_demo  # step one of a two-step solicitation
+
+    create_two_step_demo(result, officer, applicant)
     return result

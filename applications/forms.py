@@ -100,6 +100,17 @@ class ApplicationForm(ServiceModelForm):
                 Project.objects.filter(organization__in=orgs).select_related("organization").order_by("name")
             )
             self.fields["project"].label_from_instance = lambda p: f"{p.name} ({p.organization.legal_name})"
+        if opportunity.two_step and not self.instance.pk:
+            from whitepapers.selectors import encouraged_white_papers
+
+            papers = encouraged_white_papers(user=user, opportunity=opportunity)
+            self.fields["white_paper"] = forms.ModelChoiceField(
+                queryset=papers, label="Encouraged white paper",
+                help_text="A two-step opportunity takes full applications only from encouraged white papers.")
+            self.fields["white_paper"].label_from_instance = (
+                lambda wp: f"#{wp.pk} {wp.title} ({wp.organization.legal_name})")
+            self.fields["white_paper"].widget.attrs["class"] = "usa-select"
+            self.order_fields(["white_paper", *self.fields])
         allowed = [c for c in Instrument.choices if c[0] in (opportunity.instruments or [])]
         current = self.instance.instrument if self.instance.pk else None
         if current and current not in dict(allowed):
@@ -123,6 +134,9 @@ class ApplicationForm(ServiceModelForm):
         org, project = data.get("organization"), data.get("project")
         if org is not None and project is not None and project.organization_id != org.pk:
             self.add_error("project", "Choose a project of the applying organization.")
+        paper = data.get("white_paper")
+        if org is not None and paper is not None and paper.organization_id != org.pk:
+            self.add_error("white_paper", "Choose a white paper of the applying organization.")
         return data
 
     @property
@@ -146,6 +160,8 @@ class ApplicationForm(ServiceModelForm):
 
     def service_fields(self) -> dict:
         names = [n for n in self.Meta.fields if n != "organization"]
+        if "white_paper" in self.fields:
+            names.append("white_paper")
         return {name: self.cleaned_data.get(name) for name in names}
 
 
@@ -235,16 +251,22 @@ class OpportunityForm(ServiceModelForm):
         queryset=Mineral.objects.order_by("name"), widget=forms.CheckboxSelectMultiple, required=False,
         help_text="Leave every box empty to accept all critical minerals.",
     )
+    white_paper_closes_at = LocalDateTimeField(
+        label="White papers due (Eastern time)", default_hour=CLOSING_HOUR, required=False,
+        help_text="Two-step opportunities only; full proposals are then due by the date each encouragement gives.",
+    )
 
     class Meta:
         model = FundingOpportunity
         fields = [
             "number", "title", "description", "instruments", "opens_at", "closes_at",
             "budget_ceiling", "max_award", "min_cost_share_percent", "eligible_minerals",
-            "min_reviewers", "review_window_days", "credit_subsidy_rate_percent",
+            "min_reviewers", "review_window_days", "credit_subsidy_rate_percent", "two_step",
+            "white_paper_closes_at",
         ]
         widgets = {"description": forms.Textarea(attrs={"rows": 6})}
         labels = {
+            "two_step": "Two-step solicitation: white papers first",
             "number": "Opportunity number",
             "budget_ceiling": "Budget ceiling ($)",
             "max_award": "Maximum award ($)",

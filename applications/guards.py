@@ -21,6 +21,12 @@ REQUIRED_DOCUMENT_KINDS = (DocumentKind.TECHNICAL_REPORT, DocumentKind.BUDGET_JU
 @lifecycle.guard("applications.opportunity_open")
 def opportunity_open(application, actor, data) -> list[str]:
     opp = application.opportunity
+    if opp.two_step:
+        # Full proposals of a two-step opportunity are due by their white paper's
+        # proposal_due_at instead of closes_at (domain.md, "Two-step solicitations").
+        from whitepapers.guards import proposal_window_open
+
+        return proposal_window_open(application, actor, data)
     now = timezone.now()
     if now < opp.opens_at:
         return [f"The funding opportunity opens on {timezone.localtime(opp.opens_at):%B %d, %Y %I:%M %p %Z}."]

@@ -130,6 +130,13 @@ class FundingOpportunity(models.Model):
     credit_subsidy_rate_percent = models.DecimalField(
         max_digits=5, decimal_places=2, default=Decimal("10"), validators=PERCENT
     )
+    # Two-step solicitations (domain.md): white papers first, by white_paper_closes_at;
+    # full applications only from encouraged white papers, each by its proposal_due_at.
+    two_step = models.BooleanField(
+        default=False, help_text="White papers first; full proposals only when a white paper is encouraged.")
+    white_paper_closes_at = models.DateTimeField(
+        null=True, blank=True, db_index=True,  # the reminder sweep queries it by range
+        help_text="When white papers are due (two-step opportunities only).")
     program_officers = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="managed_opportunities",
         help_text="Officers who receive escalations for this opportunity.",
@@ -157,6 +164,11 @@ class FundingOpportunity(models.Model):
     def is_open(self, at=None) -> bool:
         at = at or timezone.now()
         return self.opens_at <= at < self.closes_at
+
+    def takes_white_papers(self, at=None) -> bool:
+        """A two-step opportunity between opening and its white-paper due date."""
+        at = at or timezone.now()
+        return bool(self.two_step and self.white_paper_closes_at and self.opens_at <= at < self.white_paper_closes_at)
 
 
 class RubricCriterion(models.Model):
@@ -207,6 +219,10 @@ class Application(ConcurrentTransitionMixin, models.Model):
     status = FSMField(
         max_length=30, choices=ApplicationStatus.choices, default=ApplicationStatus.DRAFT,
         protected=True, db_index=True,
+    )
+    # For a two-step opportunity: the encouraged white paper this full application stands on.
+    white_paper = models.ForeignKey(
+        "whitepapers.WhitePaper", on_delete=models.PROTECT, null=True, blank=True, related_name="applications",
     )
     submitted_at = models.DateTimeField(null=True, blank=True, db_index=True)
     # Frozen at the last submit/resubmit (applications.record): what review and award rely on.

@@ -134,6 +134,7 @@ def _validate_opportunity(opp: FundingOpportunity, *, obligated: Decimal | None 
         errors["closes_at"] = ["The closing date must be after the opening date."]
     if opp.max_award is not None and opp.budget_ceiling is not None and opp.max_award > opp.budget_ceiling:
         errors["max_award"] = ["The maximum award cannot exceed the budget ceiling."]
+    errors.update(_two_step_errors(opp))
     try:
         _full_clean(opp, exclude=list(errors))
     except ValidationFailed as exc:
@@ -142,10 +143,31 @@ def _validate_opportunity(opp: FundingOpportunity, *, obligated: Decimal | None 
         raise ValidationFailed(errors)
 
 
+def _two_step_errors(opp: FundingOpportunity) -> dict[str, list[str]]:
+    """A two-step opportunity takes white papers from opens_at until white_paper_closes_at,
+    which falls inside its window; a single-step one has no white-paper date. Once white
+    papers exist the opportunity stays two-step (they would lose their meaning)."""
+    errors: dict[str, list[str]] = {}
+    if opp.two_step:
+        closes = opp.white_paper_closes_at
+        if closes is None:
+            errors["white_paper_closes_at"] = ["A two-step opportunity needs the date white papers are due."]
+        elif opp.opens_at and closes <= opp.opens_at:
+            errors["white_paper_closes_at"] = ["White papers must be due after the opportunity opens."]
+        elif opp.closes_at and closes > opp.closes_at:
+            errors["white_paper_closes_at"] = ["White papers must be due no later than the opportunity closes."]
+    else:
+        if opp.white_paper_closes_at is not None:
+            errors["white_paper_closes_at"] = ["Only a two-step opportunity takes white papers; leave this empty."]
+        if opp.pk and opp.white_papers.exists():
+            errors["two_step"] = ["White papers were sent to this opportunity; it stays two-step."]
+    return errors
+
+
 OPPORTUNITY_FIELDS = (
     "number", "title", "description", "instruments", "opens_at", "closes_at", "budget_ceiling",
     "max_award", "min_cost_share_percent", "min_reviewers", "review_window_days",
-    "credit_subsidy_rate_percent",
+    "credit_subsidy_rate_percent", "two_step", "white_paper_closes_at",
 )
 
 
@@ -224,11 +246,21 @@ def application_create(*, actor, opportunity, organization, budget: dict | None 
     project = data.get("project")
     if project is not None and project.organization_id != organization.pk:
         errors["project"] = ["The project must belong to the applying organization."]
-    app = Application(opportunity=opportunity, organization=organization, created_by=actor)
+    white_paper = data.pop("white_paper", None)
+    if opportunity is not None:
+        from whitepapers.guards import full_application_errors
+
+        problems = full_application_errors(opportunity=opportunity, organization=organization,
+                                           white_paper=white_paper)
+        if problems:
+            errors["white_paper"] = problems
+    app = Application(opportunity=opportunity, organization=organization, created_by=actor,
+                      white_paper=white_paper)
     _model_update(app, APPLICATION_FIELDS, data)
     _apply_budget(app, budget)
     # Related rows passed in as instances exist already: skip full_clean's SELECT per key.
-    given = [f for f in ("opportunity", "organization", "project", "created_by") if getattr(app, f"{f}_id")]
+    given = [f for f in ("opportunity", "organization", "project", "created_by", "white_paper")
+             if getattr(app, f"{f}_id")]
     try:
         _full_clean(app, exclude=["status", *given, *errors])
     except ValidationFailed as exc:

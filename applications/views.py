@@ -149,7 +149,7 @@ def opportunity_list(request):
 def opportunity_detail(request, pk: int):
     opp = get_object_or_404(FundingOpportunity.objects.prefetch_related("rubric", "eligible_minerals"), pk=pk)
     return render(request, "applications/opportunity_detail.html", {
-        "opportunity": opp, "is_open": opp.is_open(),
+        "opportunity": opp, "is_open": opp.is_open(), "takes_white_papers": opp.takes_white_papers(),
         "can_apply": policy.may(request.user, "application.create"),
         "is_officer": policy.may(request.user, "staff.read"),
         "can_edit": policy.may(request.user, "opportunity.change", opp),
@@ -170,10 +170,20 @@ def application_create(request):
     if not member_organizations(request.user).exists():
         messages.info(request, "Register your organization before applying.")
         return redirect("accounts:organization_create")
-    if not opp.is_open():
+    if opp.two_step:
+        # Step two: only from an encouraged white paper, before its proposal due date (the
+        # service decides; the form offers the user's encouraged white papers).
+        from whitepapers.selectors import encouraged_white_papers
+
+        if not encouraged_white_papers(user=request.user, opportunity=opp).exists():
+            messages.error(request, "This is a two-step opportunity: a full application needs an encouraged "
+                                    "white paper of your organization.")
+            return redirect("applications:opportunity_detail", pk=opp.pk)
+    elif not opp.is_open():
         messages.error(request, "This funding opportunity is not open for applications.")
         return redirect("applications:opportunity_detail", pk=opp.pk)
-    form = ApplicationForm(request.POST or None, user=request.user, opportunity=opp)
+    initial = {"white_paper": request.GET.get("white_paper")} if request.GET.get("white_paper") else None
+    form = ApplicationForm(request.POST or None, user=request.user, opportunity=opp, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             app = services.application_create(

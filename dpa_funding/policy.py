@@ -97,7 +97,7 @@ def organization_id_of(obj) -> int | None:
         return obj.pk
     if hasattr(obj, "organization_id"):
         return obj.organization_id
-    for attr in ("application", "award", "assignment"):
+    for attr in ("application", "award", "assignment", "white_paper"):
         related = getattr(obj, attr, None) if hasattr(type(obj), attr) else None
         if related is not None:
             return organization_id_of(related)
@@ -231,6 +231,19 @@ _ACTIONS: dict[str, rules.Predicate] = {
     "application.select": is_officer,
     "application.begin_negotiation": is_officer,
     "application.decline": is_officer,
+    # ---- Two-step solicitations: white papers (whitepapers app; obj: the white paper, or
+    # its organization on create). Members draft and upload; the AOR signs (submit,
+    # withdraw); officers decide (encourage with a proposal due date, discourage).
+    "white_paper.create": is_applicant & (no_object | is_member),
+    "white_paper.view": is_federal_reader | is_member,
+    "white_paper.change": is_applicant & is_member,
+    "white_paper.submit": is_aor,
+    "white_paper.withdraw": is_aor,
+    "white_paper.encourage": is_officer,
+    "white_paper.discourage": is_officer,
+    "white_paper_document.view": is_federal_reader | is_member,   # obj: the white paper
+    "white_paper_document.upload": is_applicant & is_member,
+    # ---- end of white papers
     # Merit review (obj: the assignment; for assign, the application or opportunity).
     "review.workspace": is_reviewer,
     "review.serve": is_reviewer,                              # user: the one being assigned
@@ -286,6 +299,13 @@ _MESSAGES = {
     "letter.request": "Only program officers can regenerate award letters.",
     "webhook.manage": "Only the organization's authorized representative manages its webhooks.",
     "review_assignment.create": "Only program officers may assign reviewers.",
+    "white_paper.create": "Only members of the organization can send a white paper on its behalf.",
+    "white_paper.change": "Only members of the organization can edit its white papers.",
+    "white_paper.submit": "Only the organization's authorized representative can submit a white paper.",
+    "white_paper.withdraw": "Only the organization's authorized representative can withdraw a white paper.",
+    "white_paper.encourage": "Only program officers decide on white papers.",
+    "white_paper.discourage": "Only program officers decide on white papers.",
+    "white_paper_document.upload": "Only members of the organization can upload its white paper.",
 }
 
 
@@ -450,8 +470,33 @@ def _transition_logs(user):
     Award = apps.get_model("awards", "Award")
     visible_apps = restrict(Application.objects.all(), user).values("pk")
     visible_awards = restrict(Award.objects.all(), user).values("pk")
+    WhitePaper = apps.get_model("whitepapers", "WhitePaper")
+    visible_papers = restrict(WhitePaper.objects.all(), user).values("pk")
     return (Q(content_type=ContentType.objects.get_for_model(Application), object_id__in=visible_apps)
-            | Q(content_type=ContentType.objects.get_for_model(Award), object_id__in=visible_awards))
+            | Q(content_type=ContentType.objects.get_for_model(Award), object_id__in=visible_awards)
+            | Q(content_type=ContentType.objects.get_for_model(WhitePaper), object_id__in=visible_papers))
+
+
+# ---- Two-step solicitations: white papers are the organization's (like its applications);
+# reviewers see none (white papers are not merit-reviewed).
+
+
+@_scope("whitepapers.whitepaper", "view")
+def _white_papers(user):
+    return True if is_federal_reader(user) else Q(organization_id__in=_member_org_ids(user))
+
+
+@_scope("whitepapers.whitepaper", "change")
+def _white_papers_change(user):
+    return Q(organization_id__in=_member_org_ids(user)) if is_applicant(user) else False
+
+
+@_scope("whitepapers.whitepaperdocument", "view")
+def _white_paper_documents(user):
+    return True if is_federal_reader(user) else Q(white_paper__organization_id__in=_member_org_ids(user))
+
+
+# ---- end of white papers
 
 
 @_scope("applications.idempotencyrecord", "view")

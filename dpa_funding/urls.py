@@ -19,6 +19,7 @@ api_v1 = [
     path("", include("audit.api.urls")),
     path("", include("dashboards.api.urls")),
     path("", include("webhooks.api.urls")),
+    path("", include("whitepapers.api.urls")),
 ]
 
 urlpatterns = [
@@ -37,6 +38,7 @@ urlpatterns = [
     path("notifications/", include("notifications.urls")),
     path("dashboards/", include("dashboards.urls")),
     path("webhooks/", include("webhooks.urls")),
+    path("white-papers/", include("whitepapers.urls")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SwaggerDocsView.as_view(url_name="schema"), name="api-docs"),

@@ -134,7 +134,10 @@ def officers_for_opportunities(opportunity_ids: Iterable[int]) -> dict[int, list
 
 
 def _opportunity_pending(qs):
-    return qs  # an opportunity needs its closing reminder while any draft exists (recipients)
+    # An opportunity needs its closing reminder while any draft exists (recipients). A
+    # two-step opportunity's full applications are due by each white paper's
+    # proposal_due_at instead (whitepapers.deadlines), so closes_at reminds nobody there.
+    return qs.filter(two_step=False)
 
 
 def _aors_with_drafts(opps: list) -> dict[int, list[int]]:

@@ -17,6 +17,7 @@ from applications.models import (
     Project,
     RubricCriterion,
 )
+from whitepapers.models import WhitePaper
 
 MONEY = {"max_digits": 15, "decimal_places": 2, "min_value": Decimal("0")}
 
@@ -106,10 +107,11 @@ class OpportunitySerializer(serializers.ModelSerializer):
         fields = ["id", "number", "title", "description", "instruments", "opens_at", "closes_at",
                   "budget_ceiling", "max_award", "min_cost_share_percent", "eligible_minerals",
                   "min_reviewers", "review_window_days", "credit_subsidy_rate_percent", "rubric",
-                  "created_at", "updated_at"]
+                  "two_step", "white_paper_closes_at", "created_at", "updated_at"]
         read_only_fields = ["id", "created_at", "updated_at"]
         # Uniqueness of the number is enforced by the service's full_clean (one source of errors).
-        extra_kwargs = {"number": {"validators": []}}
+        extra_kwargs = {"number": {"validators": []}, "two_step": {"required": False},
+                        "white_paper_closes_at": {"required": False}}
 
 
 class BudgetSerializer(serializers.Serializer):
@@ -177,9 +179,15 @@ class ApplicationSerializer(ApplicationListSerializer):
 
     available_transitions = serializers.SerializerMethodField()
     submitted_record = serializers.SerializerMethodField()
+    white_paper = serializers.PrimaryKeyRelatedField(
+        queryset=WhitePaper.objects.all(), required=False, allow_null=True,
+        help_text="Two-step opportunities: the organization's encouraged white paper for this "
+                  "opportunity (required there, refused elsewhere). Fixed after creation.",
+    )
 
     class Meta(ApplicationListSerializer.Meta):
-        fields = [*ApplicationListSerializer.Meta.fields, "available_transitions", "submitted_record"]
+        fields = [*ApplicationListSerializer.Meta.fields, "white_paper", "available_transitions",
+                  "submitted_record"]
 
     @extend_schema_field(SubmittedRecordSerializer(allow_null=True))
     def get_submitted_record(self, obj) -> dict | None:
@@ -192,9 +200,10 @@ class ApplicationSerializer(ApplicationListSerializer):
             # Organizations and projects the user cannot see are reported as not existing.
             self.fields["organization"].queryset = Organization.objects.restrict(user)
             self.fields["project"].queryset = Project.objects.restrict(user)
+            self.fields["white_paper"].queryset = WhitePaper.objects.restrict(user)
 
     def validate(self, attrs):
-        return _fixed_on_update(self, attrs, ("opportunity", "organization"))
+        return _fixed_on_update(self, attrs, ("opportunity", "organization", "white_paper"))
 
     @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(choices=TRANSITION_NAMES)))
     def get_available_transitions(self, obj) -> list[str]:

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "ops",
     "django_prometheus",
     "webhooks",
+    "whitepapers",
 ]
 # Apps whose every model is audited (audit.registry; opt-outs are listed there with reasons).
 
@@ -216,6 +217,9 @@ SPECTACULAR_SETTINGS = {
         "WebhookDeliveryStatusEnum": "webhooks.choices.DeliveryStatus",
         "ApplicationTransitionEnum": "applications.api.serializers.TRANSITION_NAMES",
         "ApplicationHistoryTransitionEnum": "applications.api.serializers.HISTORY_TRANSITION_NAMES",
+        "WhitePaperStatusEnum": "whitepapers.choices.WhitePaperStatus",
+        "WhitePaperTransitionEnum": "whitepapers.api.serializers.TRANSITION_NAMES",
+        "WhitePaperDocumentKindEnum": "whitepapers.choices.WhitePaperDocumentKind",
     },
 }
 
