@@ -48,6 +48,7 @@ test: install-dev
 
 check:
 	$(BIN)/ruff check .
+	$(BIN)/bandit -q -c pyproject.toml -r . --severity-level medium
 	DJANGO_SETTINGS_MODULE=dpa_funding.settings.test DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres \
 	  $(BIN)/python manage.py makemigrations --check --dry-run
 	DJANGO_SETTINGS_MODULE=dpa_funding.settings.production DJANGO_SECRET_KEY=ci-only-$$(od -An -N32 -tx1 /dev/urandom | tr -d ' \n') \

@@ -2,7 +2,9 @@
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django_otp.admin import OTPAdminAuthenticationForm
 
+from . import mfa
 from .models import Membership, Organization, User
 
 
@@ -46,3 +48,18 @@ class MembershipAdmin(admin.ModelAdmin):
     search_fields = ("user__username", "organization__legal_name", "organization__uei")
     list_select_related = ("user", "organization")
     autocomplete_fields = ("user", "organization")
+
+
+# /admin/login/ asks for the authenticator code too (administrators are staff), and its
+# password check goes through django-axes like every other sign-in.
+class AdminSignInForm(OTPAdminAuthenticationForm):
+    """The admin's login: username, password and the authenticator (or recovery) code, with
+    the device chosen from the code's shape (accounts.mfa.device_for)."""
+
+    def _chosen_device(self, user):
+        device = super()._chosen_device(user)
+        return device or mfa.device_for(user, mfa.normalize(self.cleaned_data.get("otp_token")))
+
+
+admin.site.login_form = AdminSignInForm
+admin.site.login_template = "otp/admin111/login.html"

@@ -2,11 +2,12 @@
 
 from django.urls import path
 
-from . import views
+from . import signin_views, views
 
 app_name = "accounts"
 urlpatterns = [
     path("register/", views.register, name="register"),
+    path("security/", signin_views.security, name="security"),
     path("organizations/", views.organization_list, name="organization_list"),
     path("organizations/new/", views.organization_create, name="organization_create"),
     path("organizations/<int:pk>/", views.organization_detail, name="organization_detail"),

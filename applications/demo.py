@@ -19,6 +19,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from accounts import mfa
 from accounts.choices import MemberRole, Role
 from accounts.models import Membership, Organization, User
 from accounts.services import organization_create, user_create
@@ -37,6 +38,9 @@ from .services import (
 
 # Printed by load_demo; set DEMO_PASSWORD to choose another. Refused outside DEBUG (see the command).
 DEFAULT_PASSWORD = "Critical-Minerals-Demo-2026"
+# Demo staff sign in with a second factor: every demo staff account gets this RFC 6238
+# secret (DEMO_TOTP_SECRET to choose another), printed by load_demo like the password.
+DEFAULT_TOTP_SECRET = "DPATITLEIIIDEMOSECRETKEY"
 
 ACCOUNTS = (
     {"username": "demo_applicant", "role": Role.APPLICANT, "first_name": "Dana", "last_name": "Whitfield"},
@@ -81,6 +85,7 @@ class DemoResult:
     accounts: list[tuple[str, str, str]] = field(default_factory=list)  # username, role, password note
     skipped_rows: list[str] = field(default_factory=list)
     undated_awards: list[str] = field(default_factory=list)
+    totp_uris: list[str] = field(default_factory=list)  # staff enrolled in this run
     imported_rows: int = 0
 
     seen: set = field(default_factory=set)
@@ -136,8 +141,9 @@ def _eastern(day: date, hour: int) -> datetime:
 # ---------------------------------------------------------------- accounts
 
 
-def ensure_accounts(result: DemoResult, password: str) -> dict[str, User]:
-    """One account per role; existing accounts are left exactly as they are."""
+def ensure_accounts(result: DemoResult, password: str, totp_secret: str = DEFAULT_TOTP_SECRET) -> dict[str, User]:
+    """One account per role; existing accounts are left exactly as they are, except that a
+    staff account without a second factor is given the demo TOTP secret."""
     users = {}
     for spec in ACCOUNTS:
         user = User.objects.filter(username__iexact=spec["username"]).first()
@@ -147,6 +153,9 @@ def ensure_accounts(result: DemoResult, password: str) -> dict[str, User]:
             result.accounts.append((user.username, user.role, password))
         else:
             result.accounts.append((user.username, user.role, "(existing account; password unchanged)"))
+        if user.role in mfa.STAFF_ROLES and not mfa.has_second_factor(user):
+            device, _codes = mfa.enrol(user, secret=totp_secret, actor=None)
+            result.totp_uris.append(device.config_url)
         users[spec["username"]] = user
     return users
 
@@ -386,7 +395,7 @@ def link_applicant_to_history(result: DemoResult, applicant: User) -> None:
 
 
 @transaction.atomic
-def load_demo(*, password: str = DEFAULT_PASSWORD) -> DemoResult:
+def load_demo(*, password: str = DEFAULT_PASSWORD, totp_secret: str = DEFAULT_TOTP_SECRET) -> DemoResult:
     """Load every piece of demo data, all or nothing; safe to run again."""
     result = DemoResult()
     rows = history.read_rows()
@@ -394,7 +403,7 @@ def load_demo(*, password: str = DEFAULT_PASSWORD) -> DemoResult:
     result.skipped_rows = [f"line {r.line}: {r.company}: {r.skip_reason}"
                            for r in rows if r.skip_reason]
     result.imported_rows = len(importable)
-    users = ensure_accounts(result, password)
+    users = ensure_accounts(result, password, totp_secret)
     officer, applicant = users["demo_officer"], users["demo_applicant"]
     import_history(result, officer, importable)
     link_applicant_to_history(result, applicant)

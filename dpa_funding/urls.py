@@ -5,6 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
+from accounts.signin_views import SignInView, signin_code
 from ops import health, metrics
 
 from . import views
@@ -28,7 +29,8 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("healthz/", health.healthz),
     path("metrics", metrics.metrics_view, name="metrics"),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/login/", SignInView.as_view(), name="login"),
+    path("accounts/login/code/", signin_code, name="login_code"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/", include("accounts.urls")),
     path("oidc/", include("identity.urls")),

@@ -131,7 +131,8 @@ def _insert_logs(kind, ct_id: int, offset: int, rows: list[tuple], now) -> set[t
             params += [kind.name, ct_id, object_id, offset, adapt(deadline_at), recipient_id,
                        escalation, adapt(now)]
         values = ", ".join(["(" + ", ".join(["%s"] * len(cols)) + ")"] * len(chunk))
-        sql = (f"INSERT INTO {table} ({', '.join(cols)}) VALUES {values} "
+        # Table and column names are the model's own, every value a %s parameter.
+        sql = (f"INSERT INTO {table} ({', '.join(cols)}) VALUES {values} "  # nosec B608
                f"ON CONFLICT DO NOTHING RETURNING object_id, recipient_id")
         with connection.cursor() as cursor:
             cursor.execute(sql, params)

@@ -63,7 +63,8 @@ def _serve_worker_metrics(**_kwargs):
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         registry = CollectorRegistry()
         multiprocess.MultiProcessCollector(registry)
-    start_http_server(int(port), addr=os.environ.get("WORKER_METRICS_ADDR", "0.0.0.0"),
+    # All interfaces: the worker's metrics port is opt-in and scraped from outside its container.
+    start_http_server(int(port), addr=os.environ.get("WORKER_METRICS_ADDR", "0.0.0.0"),  # nosec B104
                       registry=registry)
     logger.info("Worker metrics on port %s", port)
 

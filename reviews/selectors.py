@@ -138,6 +138,7 @@ def opportunity_ranking(opportunity, by: str = "mean") -> list[RankedApplication
     inner_sql, params = _review_rows(opportunity).query.sql_with_params()
     q = connection.ops.quote_name
     app_t, org_t = q(Application._meta.db_table), q(Organization._meta.db_table)
+    # The ORM's own compiled SQL and quoted table names; every value is a parameter.
     sql = f"""
         WITH r AS ({inner_sql}),
         per_app AS (
@@ -170,7 +171,7 @@ def opportunity_ranking(opportunity, by: str = "mean") -> list[RankedApplication
         JOIN {org_t} o ON o.id = a.organization_id
         ORDER BY ROUND(CAST(k.{RANK_BY[by]} AS NUMERIC), 6) DESC,
                  CASE WHEN a.submitted_at IS NULL THEN 1 ELSE 0 END, a.submitted_at, a.id
-    """
+    """  # nosec B608
     # ROUND(.., 6) in ORDER BY: equal score sets summed in another order may differ in the
     # last bits of a double; they must tie and fall through to the tie-breaks.
     threshold = float(settings.REVIEW_SPREAD_THRESHOLD)

@@ -40,3 +40,12 @@ def client_for(db):
         return client
 
     return make
+
+
+@pytest.fixture
+def token_for(db):
+    """token_for(user) -> the key of a new django-rest-knox API token for that user."""
+    from tests.tokens import token_for as make
+
+    return make
+

@@ -10,7 +10,6 @@ import pytest
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
-from rest_framework.authtoken.models import Token
 from schemathesis import openapi
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -24,6 +23,7 @@ from dpa_funding.wsgi import application
 from reviews.choices import AssignmentStatus
 from tests.factories import ApplicationFactory, UserFactory, aor_of
 from tests.reviews.factories import ReviewAssignmentFactory
+from tests.tokens import token_for
 
 schema = openapi.from_wsgi("/api/schema/", application)
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
@@ -44,7 +44,7 @@ def keep_connection_open():
 
 def _issue_token(user) -> str:
     """A token made directly, as staff sign-in may need a second factor the test lacks."""
-    return Token.objects.create(user=user).key
+    return token_for(user)
 
 
 @pytest.fixture(params=["applicant", "reviewer", "officer"])

@@ -17,12 +17,19 @@ class OptionalBooleanField(serializers.BooleanField):
 
 
 class TokenRequestSerializer(serializers.Serializer):
-    username = serializers.CharField()
-    password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
+    username = serializers.CharField(max_length=150)
+    password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False,
+                                     max_length=4096)
+    otp = serializers.CharField(
+        required=False, allow_blank=True, max_length=32,
+        help_text="Staff, and applicants who enrolled a second factor: the current 6-digit code "
+                  "from the authenticator app, or an unused recovery code.",
+    )
 
 
 class TokenSerializer(serializers.Serializer):
     token = serializers.CharField(read_only=True)
+    expires_at = serializers.DateTimeField(read_only=True)
 
 
 class RegisterSerializer(serializers.Serializer):

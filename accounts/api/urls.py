@@ -10,6 +10,7 @@ router.register("organizations", views.OrganizationViewSet, basename="api-organi
 
 urlpatterns = [
     path("auth/token/", views.TokenView.as_view(), name="api-token"),
+    path("auth/logout/", views.LogoutView.as_view(), name="api-logout"),
     path("auth/register/", views.RegisterView.as_view(), name="api-register"),
     path("auth/me/", views.MeView.as_view(), name="api-me"),
     *router.urls,

@@ -1,21 +1,27 @@
 """REST API v1: authentication, the current user, organizations and their members."""
 
-from django.contrib.auth import authenticate
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from datetime import timedelta
+
+from axes.exceptions import AxesBackendPermissionDenied
+from django.conf import settings
+from django.contrib.auth import authenticate, logout
+from django.contrib.auth.signals import user_logged_in
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from knox.models import AuthToken
 from rest_framework import mixins, status, viewsets
-from rest_framework.authtoken.models import Token
 from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts import services
+from accounts import mfa, services
 from accounts.models import Organization
 from accounts.selectors import user_organizations
+from accounts.signin import lockout_response
 from dpa_funding.api.permissions import allows
-from dpa_funding.api.schema import errors, public_errors
+from dpa_funding.api.schema import ErrorSerializer, errors, public_errors
 from dpa_funding.api.validation import AllErrorsMixin, validate_all
-from dpa_funding.errors import ValidationFailed
+from dpa_funding.errors import DomainError, ValidationFailed
 
 from .serializers import (
     MemberAddSerializer,
@@ -29,23 +35,61 @@ from .serializers import (
 )
 
 
+class OtpRequired(DomainError):
+    status_code = 401
+    code = "otp_required"
+    default_detail = "This account needs a current code from its authenticator app (or a recovery code) in \"otp\"."
+
+
 class TokenView(APIView):
-    """Exchange a username and password for an API token (``Authorization: Token <key>``)."""
+    """Exchange a username and password (and, for staff or enrolled users, a current TOTP or
+    recovery code in ``otp``) for a new API token (``Authorization: Token <key>``) that
+    expires at ``expires_at``. Repeated failures lock the account and address out (429)."""
 
     authentication_classes: list = []  # credentials are in the body; no session/CSRF involved
     permission_classes = [AllowAny]
 
     @extend_schema(operation_id="auth_token", tags=["auth"], request=TokenRequestSerializer,
-                   responses={200: TokenSerializer, **public_errors(400, 429)}, auth=[])
+                   responses={200: TokenSerializer, **public_errors(400, 429),
+                              401: OpenApiResponse(response=ErrorSerializer,
+                                                   description="A second factor is needed: code otp_required.")},
+                   auth=[])
     def post(self, request):
         body = TokenRequestSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        user = authenticate(request, **body.validated_data)
+        credentials = body.validated_data
+        http_request = request._request  # django-axes reads and flags the Django request
+        try:
+            user = authenticate(http_request, username=credentials["username"],
+                                password=credentials["password"])
+        except AxesBackendPermissionDenied:
+            user = None
+        if getattr(http_request, "axes_locked_out", False):
+            return lockout_response(http_request, credentials={"username": credentials["username"]})
         if user is None or not user.is_active:
             raise ValidationFailed({"non_field_errors": ["Unable to log in with these credentials."]},
                                    "Unable to log in with these credentials.")
-        token, _ = Token.objects.get_or_create(user=user)
-        return Response({"token": token.key})
+        if mfa.second_factor_required(user) and mfa.verify(
+                user, credentials.get("otp", ""), request=http_request) is None:
+            if getattr(http_request, "axes_locked_out", False):
+                return lockout_response(http_request, credentials={"username": credentials["username"]})
+            raise OtpRequired()
+        instance, token = AuthToken.objects.create(user, expiry=timedelta(hours=settings.API_TOKEN_TTL_HOURS))
+        user_logged_in.send(sender=user.__class__, request=http_request, user=user)
+        return Response({"token": token, "expires_at": instance.expiry})
+
+
+class LogoutView(APIView):
+    """Revoke the token this request was made with (a browser session is signed out)."""
+
+    @extend_schema(operation_id="auth_logout", tags=["auth"], request=None,
+                   responses={204: OpenApiResponse(description="The token is revoked."), **errors()})
+    def post(self, request):
+        if isinstance(request.auth, AuthToken):
+            request.auth.delete()
+        else:
+            logout(request._request)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class RegisterView(APIView):

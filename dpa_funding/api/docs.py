@@ -55,5 +55,6 @@ class IntegratingGuideView(_DocsSignIn, TemplateView):
 
     def get_context_data(self, **kwargs):
         path = INTEGRATING_GUIDE
+        # Safe: the repository's own docs/integrating.md, never user input.
         return {**super().get_context_data(**kwargs),
-                "guide_html": mark_safe(_render_markdown(str(path), path.stat().st_mtime))}  # noqa: S308
+                "guide_html": mark_safe(_render_markdown(str(path), path.stat().st_mtime))}  # noqa: S308  # nosec B308 B703

@@ -71,6 +71,7 @@ def _claim(user_id: int, key: str, scope: str, fingerprint: str) -> int | None:
     table = IdempotencyRecord._meta.db_table
     now = timezone.now()  # the application's clock, like every other expiry here
     with connection.cursor() as cursor:
+        # The table name is the model's own; every value is a parameter.
         cursor.execute(
             f"""INSERT INTO {table} (user_id, key, scope, request_hash, response_status, response_body, created_at)
                 VALUES (%s, %s, %s, %s, NULL, NULL, %s)
@@ -78,7 +79,7 @@ def _claim(user_id: int, key: str, scope: str, fingerprint: str) -> int | None:
                     SET request_hash = EXCLUDED.request_hash, response_status = NULL,
                         response_body = NULL, created_at = EXCLUDED.created_at
                     WHERE {table}.created_at < %s
-                RETURNING id""",
+                RETURNING id""",  # nosec B608
             [user_id, key, scope, fingerprint, now, now - TTL],
         )
         row = cursor.fetchone()

@@ -5,6 +5,7 @@ server ``make run`` starts (dpa_funding/devdb.py). Without CELERY_BROKER_URL Cel
 kombu's filesystem transport under ``.run/broker`` so a real worker runs with no server.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -32,7 +33,11 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_filters",
     "drf_spectacular",
     "django_fsm",
@@ -67,11 +72,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "audit.context.AuditActorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Before any view-phase code (the CSRF check included) can read a multipart body.
     "dpa_funding.upload_limit.UploadSizeLimitMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, so that it renders the lockout page for any view that met a locked-out sign-in.
+    "axes.middleware.AxesMiddleware",
     "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
@@ -107,6 +115,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 AUTHENTICATION_BACKENDS = [
+    # First: refuses every password check for a locked-out account or address.
+    "accounts.signin.SignInLimitBackend",
     "django.contrib.auth.backends.ModelBackend",
     # Does nothing unless OIDC_ENABLED (identity/backends.py).
     "identity.backends.LoginGovBackend",
@@ -114,6 +124,30 @@ AUTHENTICATION_BACKENDS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "login"
+
+# Failed sign-ins (django-axes), on the web login, /admin/login/ and POST /api/v1/auth/token/
+# alike: 5 failures in 15 minutes per account, and separately per client address, lock that
+# account or address out for 15 minutes (domain.md, "Sign-in"). Attempts are rows in the
+# database, so every process counts the same failures; the address is the trusted one.
+AXES_FAILURE_LIMIT = env.int("SIGNIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_MINUTES = env.int("SIGNIN_COOLOFF_MINUTES", default=15)
+AXES_COOLOFF_TIME = timedelta(minutes=AXES_COOLOFF_MINUTES)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "dpa_funding.client_ip.client_ip"
+AXES_USERNAME_CALLABLE = "accounts.signin.axes_username"
+AXES_LOCKOUT_CALLABLE = "accounts.signin.lockout_response"
+AXES_RESET_ON_SUCCESS = False  # a success does not forgive a guessing run on the same account
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # the cool-off ends 15 minutes on
+AXES_SENSITIVE_PARAMETERS = ["password", "otp"]
+
+# API tokens (django-rest-knox): only a SHA-512 digest is stored; each sign-in issues a new
+# token that expires API_TOKEN_TTL_HOURS later; logout and a password change revoke them.
+API_TOKEN_TTL_HOURS = env.int("API_TOKEN_TTL_HOURS", default=12)
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(hours=API_TOKEN_TTL_HOURS),
+    "AUTH_HEADER_PREFIX": "Token",
+    "AUTO_REFRESH": False,
+}
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "America/New_York"  # federal deadlines are stated in Eastern time
@@ -151,9 +185,15 @@ vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="DPA Title III Program Office <dpa3-noreply@example.gov>")
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 
+# Reverse proxies whose X-Forwarded-For entries are believed (CIDRs, e.g. the load balancer's
+# subnet). Empty: the client address is REMOTE_ADDR and the header is ignored
+# (dpa_funding/client_ip.py). TRUSTED_PROXY_HOPS: how many of them a request passes through.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+NUM_PROXIES = env.int("TRUSTED_PROXY_HOPS", default=1) if TRUSTED_PROXIES else 0
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "knox.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -170,9 +210,12 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "dpa_funding.api.exceptions.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "dpa_funding.api.throttling.AnonThrottle",
+        "dpa_funding.api.throttling.UserThrottle",
     ],
+    # DRF's own reading of X-Forwarded-For matches dpa_funding.client_ip: none unless
+    # trusted proxies are configured (then as many entries as there are proxy hops).
+    "NUM_PROXIES": NUM_PROXIES,
     "DEFAULT_THROTTLE_RATES": {
         "anon": env("API_THROTTLE_ANON", default="60/minute"),
         "user": env("API_THROTTLE_USER", default="1200/minute"),
@@ -315,6 +358,19 @@ if CELERY_BROKER_URL == "filesystem://":
         (RUN_DIR / "broker" / _folder).mkdir(parents=True, exist_ok=True)
 else:
     CELERY_BROKER_TRANSPORT_OPTIONS = REDIS_TRANSPORT_OPTIONS
+# The shared cache (API throttle counts) is Redis, so every worker process counts the same
+# requests: CACHE_URL, else the Redis broker. Only a broker-less `make run` (one process)
+# falls back to process memory.
+CACHE_URL = env("CACHE_URL", default="") or (
+    CELERY_BROKER_URL if CELERY_BROKER_URL.startswith(("redis://", "rediss://")) else "")
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": CACHE_URL,
+        "KEY_PREFIX": "dpa",
+        "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+    } if CACHE_URL else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+}
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
@@ -436,3 +492,9 @@ WEBHOOK_RETRY_MAX_SECONDS = env.int("WEBHOOK_RETRY_MAX_SECONDS", default=3600)
 WEBHOOK_TIMEOUT_SECONDS = env.int("WEBHOOK_TIMEOUT_SECONDS", default=10)
 WEBHOOK_ALLOWED_NETWORKS = env.list("WEBHOOK_ALLOWED_NETWORKS", default=[])
 WEBHOOK_ALLOW_LOOPBACK_HTTP = env.bool("WEBHOOK_ALLOW_LOOPBACK_HTTP", default=False)
+
+# Second factor (django-otp): the issuer shown in authenticator apps.
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="DPA Title III")
+# A wrong code slows the next try down (1, 2, 4, ... seconds) on top of the sign-in lockout.
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1

@@ -36,3 +36,6 @@ CONTENT_SECURITY_POLICY = {
 
 # Plain HTTP to loopback is for the test suite only; webhooks go to public HTTPS targets.
 WEBHOOK_ALLOW_LOOPBACK_HTTP = False
+# Throttle counts must be shared by every gunicorn worker: production caches in Redis.
+CACHES = {"default": {**CACHES["default"], "BACKEND": "django.core.cache.backends.redis.RedisCache",  # noqa: F405
+                      "LOCATION": env("CACHE_URL", default="") or CELERY_BROKER_URL}}

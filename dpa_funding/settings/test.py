@@ -21,3 +21,7 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_CLASSES": []}  # noqa: F405
+# The shared cache is Redis here as in production (throttle counts across processes).
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                      "LOCATION": env("CACHE_URL", default=CELERY_BROKER_URL),
+                      "KEY_PREFIX": "dpa-test"}}

@@ -1,5 +1,5 @@
 import pytest
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 
 from accounts.choices import MemberRole, Role
 from accounts.models import User
@@ -12,7 +12,9 @@ def test_token_is_issued_for_valid_credentials_and_authenticates_requests(api_cl
     user = UserFactory(username="alice")
     response = api_client.post("/api/v1/auth/token/", {"username": "alice", "password": PASSWORD}, format="json")
     assert response.status_code == 200
-    assert response.json() == {"token": Token.objects.get(user=user).key}
+    body = response.json()
+    assert set(body) == {"token", "expires_at"}
+    assert AuthToken.objects.get(user=user).token_key == body["token"][:15]
 
     api_client.credentials(HTTP_AUTHORIZATION=f"Token {response.json()['token']}")
     assert api_client.get("/api/v1/auth/me/").json()["username"] == "alice"
@@ -23,7 +25,7 @@ def test_token_refused_for_wrong_password_with_error_body(api_client):
     response = api_client.post("/api/v1/auth/token/", {"username": "alice", "password": "nope"}, format="json")
     assert response.status_code == 400
     assert response.json()["code"] == "invalid"
-    assert not Token.objects.exists()
+    assert not AuthToken.objects.exists()
 
 
 def test_register_creates_an_applicant(api_client):

@@ -18,13 +18,13 @@ from pathlib import Path
 
 import pytest
 from django.utils import timezone
-from rest_framework.authtoken.models import Token as StaffToken
 
 from applications.choices import ApplicationStatus, Instrument
 from applications.models import Application
 from tests.awards.factories import issue, make_terms
 from tests.factories import UserFactory, pdf_bytes, set_status
 from tests.reviews.factories import reviewers, submitted_review
+from tests.tokens import token_for
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(600)]
 
@@ -92,7 +92,7 @@ def test_typed_client_drives_the_api_against_a_live_server(client_package, live_
     # officer's token directly (the response shape of /auth/token/ is what the client uses).
     officer_user = UserFactory(officer=True)
     officer = c.AuthenticatedClient(base_url=live_server.url, prefix="Token", raise_on_unexpected_status=True,
-                                    token=StaffToken.objects.create(user=officer_user).key)
+                                    token=token_for(officer_user))
 
     minerals = api("minerals.minerals_list").sync(client=maria, page_size=100)
     lithium = next(m.id for m in minerals.results if m.name.lower() == "lithium")

@@ -23,6 +23,7 @@ from pypdf import PdfReader
 from rest_framework.test import APIClient
 
 from tests.factories import pdf_bytes
+from tests.tokens import TEST_TOTP_SECRET, totp_code
 
 pytestmark = pytest.mark.django_db
 
@@ -62,11 +63,12 @@ EXPECTED_MEAN = 66.48
 class Client:
     """A user's API client with a real token; every request runs its on-commit callbacks."""
 
-    def __init__(self, username: str, capture):
+    def __init__(self, username: str, capture, *, otp: str = ""):
         self.username = username
         self._capture = capture
         self.api = APIClient()
-        response = self.api.post(f"{API}/auth/token/", {"username": username, "password": PASSWORD},
+        response = self.api.post(f"{API}/auth/token/", {"username": username, "password": PASSWORD,
+                                                         **({"otp": otp} if otp else {})},
                                  format="json")
         assert response.status_code == 200, response.content
         self.api.credentials(HTTP_AUTHORIZATION=f"Token {response.json()['token']}")
@@ -98,8 +100,9 @@ class Client:
 
 
 def create_staff(username, role, *extra):
+    """Staff enrol a second factor at creation; their sign-in sends its current code."""
     call_command("create_user", username, "--role", role, "--email", f"{username}@agency.example.gov",
-                 "--password", PASSWORD, *extra, stdout=io.StringIO())
+                 "--password", PASSWORD, "--totp-secret", TEST_TOTP_SECRET, *extra, stdout=io.StringIO())
 
 
 def results(response) -> list:
@@ -425,7 +428,7 @@ def test_loan_application_goes_from_registration_to_accepted_award_through_the_a
     maria = register_applicant(capture)
     org_id, project_id, lithium = create_organization_and_project(maria)
 
-    officer = Client("po_lee", capture)
+    officer = Client("po_lee", capture, otp=totp_code())
     opp = create_opportunity(officer, lithium)
     assert maria.get(f"/opportunities/{opp['id']}/").json()["rubric"] == opp["rubric"]
     org_for_officer = officer.get(f"/organizations/{org_id}/").json()
@@ -436,7 +439,7 @@ def test_loan_application_goes_from_registration_to_accepted_award_through_the_a
     submit_with_documents(maria, app_id)
     screen_with_one_revision(officer, maria, app_id)
 
-    reviewers = {name: Client(name, capture) for name in SCORES}
+    reviewers = {name: Client(name, capture, otp=totp_code()) for name in SCORES}
     reviewer_ids = {name: c.get("/auth/me/").json()["id"] for name, c in reviewers.items()}
     assignments = assign_reviewers(officer, app_id, reviewer_ids)
     criteria = [c["id"] for c in officer.get(f"/opportunities/{opp['id']}/").json()["rubric"]]

@@ -57,9 +57,9 @@ def test_requests_fail_cleanly_while_the_database_restarts_and_then_recover(tmp_
                        cwd=ROOT, env=env, check=True, timeout=600)
         token = subprocess.run(
             [str(BIN / "python"), "manage.py", "shell", "-c",
-             "from accounts.models import User; from rest_framework.authtoken.models import Token;"
+             "from accounts.models import User; from knox.models import AuthToken;"
              "u = User.objects.create_user('restart_probe', password='x-Restart-Probe-2026');"
-             "print(Token.objects.create(user=u).key)"],
+             "print(AuthToken.objects.create(u)[1])"],
             cwd=ROOT, env=env, check=True, timeout=300, capture_output=True, text=True,
         ).stdout.strip().splitlines()[-1]
 

@@ -12,7 +12,7 @@ import os
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from applications.demo import DEFAULT_PASSWORD, OPEN_NUMBER, load_demo
+from applications.demo import DEFAULT_PASSWORD, DEFAULT_TOTP_SECRET, OPEN_NUMBER, load_demo
 from dpa_funding.errors import ValidationFailed
 
 
@@ -32,7 +32,8 @@ class Command(BaseCommand):
                 "DEBUG is off: set DEMO_PASSWORD (12+ characters) or pass --allow-default-password."
             )
         try:
-            result = load_demo(password=password)
+            totp_secret = os.environ.get("DEMO_TOTP_SECRET") or DEFAULT_TOTP_SECRET
+            result = load_demo(password=password, totp_secret=totp_secret)
         except ValidationFailed as exc:
             problems = "; ".join(f"{field}: {' '.join(msgs)}" for field, msgs in exc.errors.items())
             raise CommandError(f"Demo data not loaded (nothing was saved). {problems}") from None
@@ -55,3 +56,7 @@ class Command(BaseCommand):
         out.write("Demo accounts (username / role / password):")
         for username, role, password_note in result.accounts:
             out.write(f"  {username:<16} {role:<16} {password_note}")
+        out.write("Staff accounts (reviewers, officer, admin) also ask for a code from an authenticator "
+                  f"app after the password. Demo TOTP secret (base32, SHA-1, 6 digits, 30 s): {totp_secret}")
+        for uri in result.totp_uris:
+            out.write(f"  enrol: {uri}")
