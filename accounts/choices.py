@@ -16,6 +16,12 @@ class MemberRole(models.TextChoices):
     CONTRIBUTOR = "contributor", "Contributor"
 
 
+class InvitationStatus(models.TextChoices):
+    INVITED = "invited", "Invited"
+    ACCEPTED = "accepted", "Accepted"
+    DECLINED = "declined", "Declined"
+
+
 class USState(models.TextChoices):
     """States, DC and territories, by USPS code (SF-424 item 8d)."""
 

@@ -12,6 +12,7 @@ from dpa_funding.errors import ValidationFailed
 from .choices import MemberRole
 from .geography import grouped_choices
 from .models import Organization
+from .validators import USERNAME_HELP
 
 # USWDS classes per widget type (see templates/includes/form_field.html).
 USWDS_CLASSES = {
@@ -88,14 +89,15 @@ class ServiceModelForm(USWDSFormMixin, forms.ModelForm):
 class RegisterForm(USWDSFormMixin, forms.Form):
     """Applicant self-registration. Password rules are enforced by accounts.services.user_create."""
 
-    username = forms.CharField(max_length=150, help_text="Letters, digits and @/./+/-/_ only.")
+    username = forms.CharField(max_length=150, help_text=USERNAME_HELP)
     email = forms.EmailField()
     first_name = forms.CharField(max_length=150, required=False)
     last_name = forms.CharField(max_length=150, required=False)
     password = forms.CharField(
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         strip=False,
-        help_text="At least 12 characters; not too common, not entirely numeric, not like your username.",
+        help_text="At least 12 characters; not a breached or common password, not one character "
+                  "repeated, not entirely numeric, and not containing your username.",
     )
     password_confirm = forms.CharField(
         label="Confirm password", strip=False,
@@ -179,5 +181,5 @@ class OrganizationForm(LocationFormMixin, ServiceModelForm):
 
 
 class MemberAddForm(USWDSFormMixin, forms.Form):
-    username = forms.CharField(max_length=150, help_text="The applicant account to add.")
+    username = forms.CharField(max_length=150, help_text="The username of the applicant account to invite.")
     role = forms.ChoiceField(choices=MemberRole.choices, initial=MemberRole.CONTRIBUTOR)

@@ -18,18 +18,22 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from audit.services import audit_event
+from dpa_funding import policy
 from dpa_funding.errors import ValidationFailed
 
-from .choices import Role
 from .models import User
 
 RECOVERY_CODE_COUNT = 10
-STAFF_ROLES = {Role.REVIEWER, Role.PROGRAM_OFFICER, Role.ADMIN}
+
+
+def staff_must_enrol(user: User) -> bool:
+    """Federal staff must sign in with a second factor (dpa_funding.policy)."""
+    return policy.may(user, "signin.second_factor")
 
 
 def second_factor_required(user: User) -> bool:
     """Staff always; anyone who enrolled (applicants may)."""
-    return user.role in STAFF_ROLES or user.is_staff or user.is_superuser or has_second_factor(user)
+    return staff_must_enrol(user) or has_second_factor(user)
 
 
 def has_second_factor(user: User) -> bool:
@@ -99,7 +103,7 @@ def enrol(user: User, *, secret: str | None = None, actor: User | None = None) -
 @transaction.atomic
 def unenrol(user: User, *, actor: User) -> None:
     """Remove an applicant's optional second factor (staff keep theirs)."""
-    if user.role in STAFF_ROLES or user.is_staff:
+    if staff_must_enrol(user):
         raise ValidationFailed({"non_field_errors": ["Staff accounts must keep a second factor."]})
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()

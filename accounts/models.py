@@ -12,22 +12,29 @@ from dpa_funding.querysets import RestrictedQuerySet
 from .choices import (
     FOREIGN_ENTITY_OF_CONCERN_COUNTRIES,
     FOREIGN_ENTITY_OF_CONCERN_MIN_PERCENT,
+    InvitationStatus,
     MemberRole,
     Role,
 )
 from .geography import DETERMINATION_COUNTRIES, Country, location_errors, subdivision_name
 from .validators import (
+    USERNAME_HELP,
     validate_cage,
     validate_country_codes,
     validate_ein,
     validate_naics,
     validate_uei,
+    validate_username,
 )
 
 
 class User(AbstractUser):
     """A person using the system. Applicants self-register; staff roles are created by admins."""
 
+    username = models.CharField(
+        "username", max_length=150, unique=True, help_text=USERNAME_HELP,
+        validators=[validate_username], error_messages={"unique": "This username is not available. Choose another."},
+    )
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.APPLICANT)
     # Warrant to sign awards; only program officers holding it may fire the award transition.
     award_authority = models.BooleanField(default=False)
@@ -120,3 +127,29 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} in {self.organization} as {self.get_role_display()}"
+
+
+class Invitation(models.Model):
+    """An authorized representative's invitation to join the organization. Membership starts
+    only when the invitee accepts. ``invitee`` is empty when the name typed matched no
+    account that may join (none, federal staff, already a member): the inviter gets the
+    same answer either way, and nobody can ever accept it."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="invitations")
+    username = models.CharField(max_length=150, help_text="As the inviter typed it.")
+    invitee = models.ForeignKey(User, on_delete=models.CASCADE, null=True, blank=True,
+                                related_name="invitations")
+    role = models.CharField(max_length=30, choices=MemberRole.choices, default=MemberRole.CONTRIBUTOR)
+    status = models.CharField(max_length=10, choices=InvitationStatus.choices, default=InvitationStatus.INVITED)
+    invited_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    responded_at = models.DateTimeField(null=True, blank=True)
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["invitee", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.username} to {self.organization} as {self.get_role_display()} ({self.status})"

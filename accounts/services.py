@@ -3,13 +3,19 @@
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from applications.selectors import forget_member_roles
 from dpa_funding import policy
-from dpa_funding.errors import ValidationFailed
+from dpa_funding.errors import Conflict, InvalidTransition, NotFound, NotPermitted, ValidationFailed
 
-from .choices import MemberRole, Role
-from .models import Membership, Organization, User
+from .choices import InvitationStatus, MemberRole, Role
+from .models import Invitation, Membership, Organization, User
+
+# The same words whoever holds the name or address (an applicant or federal staff): the
+# answer says only that it cannot be used.
+USERNAME_TAKEN = "This username is not available. Choose another."
+EMAIL_TAKEN = "This email address cannot be used for a new account. Sign in, or use another address."
 
 
 def _clean(instance, exclude=()) -> None:
@@ -29,9 +35,9 @@ def user_create(*, username: str, email: str, password: str, role: str = Role.AP
     if role not in Role.values:
         errors["role"] = [f"Role must be one of: {', '.join(Role.values)}."]
     if User.objects.filter(username__iexact=username).exists():
-        errors["username"] = [f"A user named '{username}' already exists."]
+        errors["username"] = [USERNAME_TAKEN]
     if email and User.objects.filter(email__iexact=email).exists():
-        errors["email"] = ["An account with this email address already exists."]
+        errors["email"] = [EMAIL_TAKEN]
     user = User(username=username, email=email, role=role, award_authority=award_authority,
                 job_title=job_title, first_name=first_name, last_name=last_name,
                 **policy.django_admin_flags(role))
@@ -49,7 +55,7 @@ def user_create(*, username: str, email: str, password: str, role: str = Role.AP
     try:
         user.save()
     except IntegrityError:
-        raise ValidationFailed({"username": [f"A user named '{username}' already exists."]}) from None
+        raise ValidationFailed({"username": [USERNAME_TAKEN]}) from None
     return user
 
 
@@ -83,23 +89,87 @@ def organization_update(*, actor: User, organization: Organization, **fields) ->
 
 
 @transaction.atomic
-def membership_add(*, actor: User, organization: Organization, username: str, role: str) -> Membership:
-    """The authorized representative adds an applicant user as contributor or co-AOR."""
+def membership_invite(*, actor: User, organization: Organization, username: str, role: str) -> Invitation:
+    """The authorized representative invites an applicant by username. The answer is the
+    same invitation whether the name belongs to nobody, to federal staff, to a member
+    already or to an applicant who may join: only in the last case can it be accepted
+    (``invitee`` set), so the answer reveals no account. Inviting the same name again
+    while an invitation is open returns that invitation."""
     policy.require(actor, "membership.add", organization)
     if role not in MemberRole.values:
         raise ValidationFailed({"role": [f"Role must be one of: {', '.join(MemberRole.values)}."]})
-    user = User.objects.filter(username=username).first()
-    if user is None:
-        raise ValidationFailed({"username": [f"No user named '{username}'."]})
-    if not policy.may(user, "organization.join"):
-        # Separation of duties: federal staff never join applicant organizations.
-        raise ValidationFailed({"username": ["Only applicant accounts can join an organization."]})
-    membership, created = Membership.objects.get_or_create(
-        organization=organization, user=user, defaults={"role": role}
-    )
-    if not created:
-        raise ValidationFailed({"username": [f"{username} is already a member."]})
-    return membership
+    username = (username or "").strip()
+    if not username:
+        raise ValidationFailed({"username": ["Enter the username of the applicant to invite."]})
+    Organization.objects.select_for_update().get(pk=organization.pk)  # one open invitation per name
+    existing = Invitation.objects.filter(organization=organization, username__iexact=username,
+                                         status=InvitationStatus.INVITED).first()
+    if existing is not None:
+        return existing
+    user = User.objects.filter(username__iexact=username, is_active=True).first()
+    eligible = (user is not None and policy.may(user, "organization.join")
+                and not Membership.objects.filter(organization=organization, user=user).exists())
+    return Invitation.objects.create(organization=organization, username=username, role=role,
+                                     invitee=user if eligible else None, invited_by=actor)
+
+
+def _open_invitation(actor: User, invitation_id: int) -> Invitation:
+    """The actor's own invitation (404 otherwise, never revealing others'), locked."""
+    invitation = (Invitation.objects.select_for_update()
+                  .filter(pk=invitation_id, invitee=actor).select_related("organization").first())
+    if invitation is None:
+        raise NotFound("No such invitation.")
+    if invitation.status != InvitationStatus.INVITED:
+        raise InvalidTransition(f"This invitation was already {invitation.get_status_display().lower()}.")
+    return invitation
+
+
+@transaction.atomic
+def invitation_accept(*, actor: User, invitation_id: int) -> Invitation:
+    """The invitee accepts: the membership starts now, with the role offered."""
+    invitation = _open_invitation(actor, invitation_id)
+    if not policy.may(actor, "organization.join"):
+        raise NotPermitted("Only applicant accounts can join an organization.")
+    Membership.objects.get_or_create(organization=invitation.organization, user=actor,
+                                     defaults={"role": invitation.role})
+    invitation.status = InvitationStatus.ACCEPTED
+    invitation.responded_at = timezone.now()
+    invitation.save(update_fields=["status", "responded_at"])
+    forget_member_roles(actor)
+    return invitation
+
+
+@transaction.atomic
+def invitation_decline(*, actor: User, invitation_id: int) -> Invitation:
+    invitation = _open_invitation(actor, invitation_id)
+    invitation.status = InvitationStatus.DECLINED
+    invitation.responded_at = timezone.now()
+    invitation.save(update_fields=["status", "responded_at"])
+    return invitation
+
+
+@transaction.atomic
+def membership_remove(*, actor: User, organization: Organization, user_id: int) -> None:
+    """A member leaves, or the authorized representative removes a member. The last
+    authorized representative cannot go (someone must sign and accept): 409."""
+    if actor.pk != user_id:
+        policy.require(actor, "membership.remove", organization)
+    # Lock the organization's memberships so two AORs leaving at once cannot both pass.
+    memberships = list(Membership.objects.select_for_update().filter(organization=organization))
+    membership = next((m for m in memberships if m.user_id == user_id), None)
+    if membership is None:
+        raise NotFound("No such member.")
+    aor_ids = set(Membership.objects.filter(organization=organization, role=MemberRole.AUTHORIZED_REPRESENTATIVE)
+                  .values_list("user_id", flat=True))
+    if aor_ids == {user_id}:
+        raise LastRepresentative()
+    membership.delete()
+    forget_member_roles(actor)
+
+
+class LastRepresentative(Conflict):
+    default_detail = ("The organization's last authorized representative cannot leave or be removed. "
+                      "Make another member authorized representative first.")
 
 
 def _normalize(fields: dict) -> dict:

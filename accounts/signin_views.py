@@ -115,7 +115,7 @@ def security(request):
             return redirect("accounts:security")
     return render(request, "accounts/security.html", {
         "enrolled": mfa.has_second_factor(user),
-        "required": user.role in mfa.STAFF_ROLES or user.is_staff,
+        "required": mfa.staff_must_enrol(user),
         "remaining_codes": mfa.remaining_recovery_codes(user),
         "enrolment": enrolment,
     })

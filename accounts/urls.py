@@ -13,4 +13,7 @@ urlpatterns = [
     path("organizations/<int:pk>/", views.organization_detail, name="organization_detail"),
     path("organizations/<int:pk>/edit/", views.organization_edit, name="organization_edit"),
     path("organizations/<int:pk>/members/add/", views.member_add, name="member_add"),
+    path("organizations/<int:pk>/members/<int:user_id>/remove/", views.member_remove, name="member_remove"),
+    path("invitations/", views.invitation_list, name="invitation_list"),
+    path("invitations/<int:pk>/<str:answer>/", views.invitation_respond, name="invitation_respond"),
 ]

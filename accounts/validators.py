@@ -54,3 +54,15 @@ def validate_country_codes(value: list) -> None:
             "Countries must be a list of ISO 3166-1 alpha-2 codes such as ['CA', 'AU'].",
             code="invalid_countries",
         )
+
+
+# Usernames: ASCII letters, digits and . _ - only (domain.md, "Sign-in"), so no two accounts
+# can look alike ("demo_оfficer" with a Cyrillic о) and every name is safe in a URL or a log.
+USERNAME_RE = re.compile(r"^[A-Za-z0-9._-]+\Z")
+USERNAME_HELP = "Letters A-Z, digits and . _ - only; at most 150 characters."
+
+
+def validate_username(value: str) -> None:
+    if not USERNAME_RE.match(value or ""):
+        raise ValidationError("Usernames may contain only the letters A-Z, digits and . _ - (no spaces "
+                              "or other characters).", code="invalid_username")

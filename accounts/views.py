@@ -9,16 +9,19 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count, OuterRef, Subquery
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
 
 from applications.models import Application, Project
 from dpa_funding import policy
-from dpa_funding.errors import ValidationFailed
+from dpa_funding.errors import DomainError, NotPermitted, ValidationFailed
+from dpa_funding.errors import NotFound as DomainNotFound
 
 from . import services
-from .choices import MemberRole, Role
+from .choices import InvitationStatus, MemberRole, Role
 from .forms import MemberAddForm, OrganizationForm, RegisterForm, add_service_errors
-from .models import Membership, Organization
+from .models import Invitation, Membership, Organization
 
 PAGE_SIZE = 25
 
@@ -62,6 +65,8 @@ def organization_list(request):
         "page_obj": page,
         "organizations": page.object_list,
         "can_create": policy.may(request.user, "organization.create"),
+        "open_invitation_count": Invitation.objects.filter(invitee=request.user,
+                                                           status=InvitationStatus.INVITED).count(),
         "member_roles": dict(MemberRole.choices),
     })
 
@@ -93,6 +98,8 @@ def organization_detail(request, pk: int):
         "applications": Application.objects.filter(organization=org).select_related("opportunity", "project"),
         "is_aor": user_is_aor,
         "is_staff_view": policy.may(request.user, "staff.read"),
+        "open_invitations": (org.invitations.filter(status=InvitationStatus.INVITED).order_by("created_at")
+                             if user_is_aor else []),
     })
 
 
@@ -114,20 +121,68 @@ def organization_edit(request, pk: int):
 
 @login_required
 def member_add(request, pk: int):
+    """The AOR invites an applicant by username (same message whether or not it exists)."""
     org = get_object_or_404(Organization.objects.restrict(request.user), pk=pk)
     policy.require(request.user, "membership.add", org)
     form = MemberAddForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            membership = services.membership_add(
+            invitation = services.membership_invite(
                 actor=request.user, organization=org,
                 username=form.cleaned_data["username"], role=form.cleaned_data["role"],
             )
         except ValidationFailed as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(
-                request, f"{membership.user.username} added as {membership.get_role_display().lower()}."
-            )
+            messages.success(request, f"Invitation recorded for {invitation.username}. If that is an applicant "
+                                      "account that can join, they will see it and can accept it.")
             return redirect("accounts:organization_detail", pk=org.pk)
     return render(request, "accounts/member_add.html", {"form": form, "organization": org})
+
+
+@login_required
+@require_POST
+def member_remove(request, pk: int, user_id: int):
+    org = get_object_or_404(Organization.objects.restrict(request.user), pk=pk)
+    try:
+        services.membership_remove(actor=request.user, organization=org, user_id=user_id)
+    except DomainError as exc:
+        if isinstance(exc, NotPermitted):
+            raise
+        messages.error(request, exc.detail)
+        return redirect("accounts:organization_detail", pk=org.pk)
+    if user_id == request.user.pk:
+        messages.success(request, f"You have left {org.legal_name}.")
+        return redirect("accounts:organization_list")
+    messages.success(request, "Member removed.")
+    return redirect("accounts:organization_detail", pk=org.pk)
+
+
+@login_required
+def invitation_list(request):
+    invitations = (Invitation.objects.restrict(request.user).filter(invitee=request.user)
+                   .select_related("organization").order_by("-created_at", "-id"))
+    page = Paginator(invitations, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "accounts/invitation_list.html", {"invitations": page.object_list, "page_obj": page})
+
+
+@login_required
+@require_POST
+def invitation_respond(request, pk: int, answer: str):
+    respond = {"accept": services.invitation_accept, "decline": services.invitation_decline}.get(answer)
+    if respond is None:
+        raise Http404
+    try:
+        invitation = respond(actor=request.user, invitation_id=pk)
+    except DomainError as exc:
+        if isinstance(exc, NotPermitted):
+            raise
+        if isinstance(exc, DomainNotFound):
+            raise Http404 from None
+        messages.error(request, exc.detail)
+        return redirect("accounts:invitation_list")
+    if answer == "accept":
+        messages.success(request, f"You are now a member of {invitation.organization.legal_name}.")
+        return redirect("accounts:organization_detail", pk=invitation.organization_id)
+    messages.success(request, "Invitation declined.")
+    return redirect("accounts:invitation_list")

@@ -153,7 +153,7 @@ def ensure_accounts(result: DemoResult, password: str, totp_secret: str = DEFAUL
             result.accounts.append((user.username, user.role, password))
         else:
             result.accounts.append((user.username, user.role, "(existing account; password unchanged)"))
-        if user.role in mfa.STAFF_ROLES and not mfa.has_second_factor(user):
+        if mfa.staff_must_enrol(user) and not mfa.has_second_factor(user):
             device, _codes = mfa.enrol(user, secret=totp_secret, actor=None)
             result.totp_uris.append(device.config_url)
         users[spec["username"]] = user

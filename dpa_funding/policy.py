@@ -86,6 +86,12 @@ def is_admin(user) -> bool:
 is_federal_reader = is_officer | is_admin
 
 
+@rules.predicate
+def is_federal_staff(user) -> bool:
+    """Reviewers, officers and administrators, and any account the admin flagged as staff."""
+    return is_authenticated(user) and (user.role != Role.APPLICANT or user.is_staff or user.is_superuser)
+
+
 # ---------------------------------------------------------------- the user's relation to the object
 
 
@@ -193,13 +199,15 @@ _ACTIONS: dict[str, rules.Predicate] = {
     "mineral.manage": is_admin,                               # reference data
     "audit.view": is_federal_reader,
     "staff.read": is_federal_reader,                          # internal comments, staff-only fields
+    "signin.second_factor": is_federal_staff,                 # must sign in with TOTP (domain.md)
     # Organizations and membership (obj: the organization).
     "organization.create": is_applicant,
     "organization.view": is_federal_reader | is_member,
     "organization.change": is_aor,
     "organization.join": is_applicant,                        # user: the one joining
     "membership.view": is_federal_reader | is_member,
-    "membership.add": is_aor,
+    "membership.add": is_aor,                                 # invites; membership starts on accept
+    "membership.remove": is_aor,                              # members may also leave themselves
     # Projects (obj: the project, or its organization on create).
     "project.create": is_applicant & (no_object | is_member),
     "project.view": is_federal_reader | is_member,
@@ -284,7 +292,8 @@ _MESSAGES = {
     "ranking.view": "Only federal program staff see rankings.",
     "organization.create": "Only applicant accounts register organizations.",
     "organization.change": "Only the organization's authorized representative can edit it.",
-    "membership.add": "Only the organization's authorized representative can add members.",
+    "membership.add": "Only the organization's authorized representative can invite members.",
+    "membership.remove": "Only the organization's authorized representative can remove other members.",
     "project.create": "Only members of the organization can add projects to it.",
     "project.change": "Only members of the organization can edit its projects.",
     "application.create": "Only members of the organization can apply on its behalf.",
@@ -422,6 +431,14 @@ def _organizations(user):
 @_scope("accounts.membership", "view")
 def _memberships(user):
     return True if is_federal_reader(user) else Q(organization_id__in=_member_org_ids(user))
+
+
+@_scope("accounts.invitation", "view")
+def _invitations(user):
+    """The invitee sees invitations to them; the organization's AORs see its invitations."""
+    Membership = apps.get_model("accounts", "Membership")
+    aor_orgs = Membership.objects.filter(user=user, role=MemberRole.AUTHORIZED_REPRESENTATIVE).values("organization_id")
+    return Q(invitee=user) | Q(organization_id__in=aor_orgs)
 
 
 @_scope("applications.project", "view")

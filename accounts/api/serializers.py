@@ -4,9 +4,9 @@ validators and runs in the services, so field errors have one source."""
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from accounts.choices import MemberRole
+from accounts.choices import InvitationStatus, MemberRole
 from accounts.geography import Country
-from accounts.models import Membership, Organization, User
+from accounts.models import Invitation, Membership, Organization, User
 from dpa_funding import policy
 from dpa_funding.api.schema import OPTIONAL_MARK
 
@@ -113,8 +113,22 @@ class OrganizationSerializer(serializers.ModelSerializer):
 
 
 class MemberAddSerializer(serializers.Serializer):
-    username = serializers.CharField()
+    username = serializers.CharField(max_length=150)
     role = serializers.ChoiceField(choices=MemberRole.choices, default=MemberRole.CONTRIBUTOR)
+
+
+class InvitationSerializer(serializers.ModelSerializer):
+    """An invitation to join an organization; membership starts when the invitee accepts."""
+
+    organization_name = serializers.CharField(source="organization.legal_name", read_only=True)
+    status = serializers.ChoiceField(choices=InvitationStatus.choices, read_only=True)
+    role = serializers.ChoiceField(choices=MemberRole.choices, read_only=True)
+
+    class Meta:
+        model = Invitation
+        fields = ["id", "organization", "organization_name", "username", "role", "status", "created_at",
+                  "responded_at"]
+        read_only_fields = fields
 
 
 class MembershipSerializer(serializers.ModelSerializer):

@@ -7,6 +7,7 @@ from . import views
 
 router = SimpleRouter()
 router.register("organizations", views.OrganizationViewSet, basename="api-organization")
+router.register("invitations", views.InvitationViewSet, basename="api-invitation")
 
 urlpatterns = [
     path("auth/token/", views.TokenView.as_view(), name="api-token"),

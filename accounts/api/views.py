@@ -6,7 +6,12 @@ from axes.exceptions import AxesBackendPermissionDenied
 from django.conf import settings
 from django.contrib.auth import authenticate, logout
 from django.contrib.auth.signals import user_logged_in
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from knox.models import AuthToken
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -15,17 +20,17 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import mfa, services
-from accounts.models import Organization
+from accounts.models import Invitation, Organization
 from accounts.selectors import user_organizations
 from accounts.signin import lockout_response
 from dpa_funding.api.permissions import allows
 from dpa_funding.api.schema import ErrorSerializer, errors, public_errors
 from dpa_funding.api.validation import AllErrorsMixin, validate_all
-from dpa_funding.errors import DomainError, ValidationFailed
+from dpa_funding.errors import DomainError, NotFound, ValidationFailed
 
 from .serializers import (
+    InvitationSerializer,
     MemberAddSerializer,
-    MembershipSerializer,
     MeSerializer,
     OrganizationSerializer,
     RegisterSerializer,
@@ -128,7 +133,7 @@ class OrganizationViewSet(AllErrorsMixin, mixins.CreateModelMixin, mixins.ListMo
     """Applicant organizations: members see theirs, officers see all; the AOR edits."""
 
     serializer_class = OrganizationSerializer
-    http_method_names = ["get", "post", "patch", "head", "options"]
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
@@ -150,13 +155,62 @@ class OrganizationViewSet(AllErrorsMixin, mixins.CreateModelMixin, mixins.ListMo
         )
 
     @extend_schema(request=MemberAddSerializer,
-                   responses={201: MembershipSerializer, **errors(400, 403, 404)})
+                   responses={201: InvitationSerializer, **errors(400, 403, 404)})
     @action(detail=True, methods=["post"], serializer_class=MemberAddSerializer)
     def members(self, request, pk=None):
-        """The organization's authorized representative adds an applicant user."""
+        """The organization's authorized representative invites an applicant by username.
+        The answer is the same whether or not the username exists or may join."""
         organization = self.get_object()
         body = MemberAddSerializer(data=request.data)
-        data = validate_all(body, dry_run=lambda d: services.membership_add(
+        data = validate_all(body, dry_run=lambda d: services.membership_invite(
             actor=request.user, organization=organization, **d))
-        membership = services.membership_add(actor=request.user, organization=organization, **data)
-        return Response(MembershipSerializer(membership).data, status=status.HTTP_201_CREATED)
+        invitation = services.membership_invite(actor=request.user, organization=organization, **data)
+        return Response(InvitationSerializer(invitation).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(operation_id="organizations_members_destroy", request=None,
+                   parameters=[OpenApiParameter("user_id", int, OpenApiParameter.PATH)],
+                   responses={204: OpenApiResponse(description="The member has left or was removed."),
+                              **errors(403, 404, 409)})
+    @action(detail=True, methods=["delete"], url_path=r"members/(?P<user_id>\d+)")
+    def remove_member(self, request, pk=None, user_id=None):
+        """A member leaves (their own id), or the authorized representative removes one;
+        409 for the last authorized representative."""
+        organization = self.get_object()
+        services.membership_remove(actor=request.user, organization=organization, user_id=int(user_id))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+@extend_schema_view(
+    list=extend_schema(responses={200: InvitationSerializer(many=True), **errors()}),
+)
+class InvitationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """The signed-in user's invitations (newest first); ``?status=invited`` for open ones."""
+
+    serializer_class = InvitationSerializer
+    filterset_fields = {"status": ["exact"]}
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Invitation.objects.none()
+        return (Invitation.objects.restrict(self.request.user).filter(invitee=self.request.user)
+                .select_related("organization").order_by("-created_at", "-id"))
+
+    @extend_schema(request=None, responses={200: InvitationSerializer, **errors(403, 404, 409)})
+    @action(detail=True, methods=["post"])
+    def accept(self, request, pk=None):
+        """Join the organization with the role offered."""
+        invitation = services.invitation_accept(actor=request.user, invitation_id=_int_id(pk))
+        return Response(InvitationSerializer(invitation).data)
+
+    @extend_schema(request=None, responses={200: InvitationSerializer, **errors(404, 409)})
+    @action(detail=True, methods=["post"])
+    def decline(self, request, pk=None):
+        invitation = services.invitation_decline(actor=request.user, invitation_id=_int_id(pk))
+        return Response(InvitationSerializer(invitation).data)
+
+
+def _int_id(pk) -> int:
+    try:
+        return int(pk)
+    except (TypeError, ValueError):
+        raise NotFound() from None

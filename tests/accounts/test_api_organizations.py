@@ -102,14 +102,24 @@ def test_patch_validates_identifiers(client_for):
     assert response.status_code == 400 and "ein" in response.json()
 
 
-def test_aor_adds_member_and_contributor_cannot(client_for):
+def test_aor_invites_and_membership_starts_only_on_accept(client_for):
     org = org_with_aor()
     newcomer = UserFactory(username="newcomer")
     response = client_for(aor_of(org)).post(f"{URL}{org.pk}/members/",
                                             {"username": "newcomer", "role": "contributor"}, format="json")
     assert response.status_code == 201, response.json()
-    assert response.json()["username"] == "newcomer" and response.json()["role"] == "contributor"
-    assert Membership.objects.filter(organization=org, user=newcomer).exists()
+    body = response.json()
+    assert body["status"] == "invited" and body["username"] == "newcomer" and body["role"] == "contributor"
+    assert not Membership.objects.filter(organization=org, user=newcomer).exists()
+
+    invitee = client_for(newcomer)
+    listed = invitee.get("/api/v1/invitations/").json()
+    assert listed["count"] == 1 and listed["results"][0]["id"] == body["id"]
+    accepted = invitee.post(f"/api/v1/invitations/{body['id']}/accept/")
+    assert accepted.status_code == 200 and accepted.json()["status"] == "accepted"
+    assert Membership.objects.get(organization=org, user=newcomer).role == MemberRole.CONTRIBUTOR
+    again = invitee.post(f"/api/v1/invitations/{body['id']}/accept/")
+    assert again.status_code == 409 and again.json()["code"] == "invalid_transition"
 
     other = UserFactory(username="other")
     forbidden = client_for(newcomer).post(f"{URL}{org.pk}/members/",
@@ -118,10 +128,61 @@ def test_aor_adds_member_and_contributor_cannot(client_for):
     assert not Membership.objects.filter(user=other).exists()
 
 
-def test_member_add_rejects_staff_and_unknown_users(client_for):
+def test_invitation_answer_is_the_same_for_unknown_staff_and_applicants(client_for):
     org = org_with_aor()
     UserFactory(username="officer1", officer=True)
+    UserFactory(username="applicant1")
     client = client_for(aor_of(org))
-    for username in ("officer1", "ghost"):
-        response = client.post(f"{URL}{org.pk}/members/", {"username": username, "role": "contributor"}, format="json")
-        assert response.status_code == 400 and "username" in response.json()
+    shapes = []
+    for username in ("officer1", "ghost", "applicant1"):
+        response = client.post(f"{URL}{org.pk}/members/", {"username": username, "role": "contributor"},
+                               format="json")
+        assert response.status_code == 201
+        body = response.json()
+        shapes.append({k: v for k, v in body.items() if k not in ("id", "username", "created_at")})
+    assert shapes[0] == shapes[1] == shapes[2]
+    assert not Membership.objects.filter(user__username__in=["officer1", "ghost", "applicant1"]).exists()
+
+
+def test_staff_cannot_accept_an_invitation_nobody_else_can_see_it(client_for):
+    org = org_with_aor()
+    officer = UserFactory(username="officer1", officer=True)
+    invitation = client_for(aor_of(org)).post(f"{URL}{org.pk}/members/", {"username": "officer1"},
+                                              format="json").json()
+    assert client_for(officer).post(f"/api/v1/invitations/{invitation['id']}/accept/").status_code == 404
+    stranger = UserFactory()
+    assert client_for(stranger).post(f"/api/v1/invitations/{invitation['id']}/decline/").status_code == 404
+    assert not Membership.objects.filter(user=officer).exists()
+
+
+def test_invitee_declines(client_for):
+    org = org_with_aor()
+    maria = UserFactory(username="maria")
+    invitation = client_for(aor_of(org)).post(f"{URL}{org.pk}/members/", {"username": "maria"},
+                                              format="json").json()
+    response = client_for(maria).post(f"/api/v1/invitations/{invitation['id']}/decline/")
+    assert response.status_code == 200 and response.json()["status"] == "declined"
+    assert client_for(maria).post(f"/api/v1/invitations/{invitation['id']}/accept/").status_code == 409
+    assert not Membership.objects.filter(user=maria).exists()
+
+
+def test_members_leave_and_the_last_aor_cannot(client_for):
+    org = org_with_aor()
+    aor = aor_of(org)
+    contributor = MembershipFactory(organization=org, role=MemberRole.CONTRIBUTOR).user
+    assert client_for(contributor).delete(f"{URL}{org.pk}/members/{contributor.pk}/").status_code == 204
+    assert not Membership.objects.filter(organization=org, user=contributor).exists()
+    response = client_for(aor).delete(f"{URL}{org.pk}/members/{aor.pk}/")
+    assert response.status_code == 409
+    assert Membership.objects.filter(organization=org, user=aor).exists()
+
+
+def test_aor_removes_a_member_and_a_contributor_cannot_remove_others(client_for):
+    org = org_with_aor()
+    aor = aor_of(org)
+    first = MembershipFactory(organization=org, role=MemberRole.CONTRIBUTOR).user
+    second = MembershipFactory(organization=org, role=MemberRole.CONTRIBUTOR).user
+    assert client_for(first).delete(f"{URL}{org.pk}/members/{second.pk}/").status_code == 403
+    assert client_for(first).delete(f"{URL}{org.pk}/members/{aor.pk}/").status_code == 403
+    assert client_for(aor).delete(f"{URL}{org.pk}/members/{second.pk}/").status_code == 204
+    assert not Membership.objects.filter(organization=org, user=second).exists()

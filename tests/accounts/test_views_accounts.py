@@ -146,19 +146,29 @@ def test_edit_with_invalid_data_changes_nothing(client):
     assert org.legal_name != ORG_DATA["legal_name"]
 
 
-def test_aor_adds_a_member_and_errors_are_field_errors(client):
+def test_aor_invites_and_the_invitee_accepts_on_the_web(client):
     org = MembershipFactory().organization
     newcomer = UserFactory()
     officer = UserFactory(officer=True)
     client.force_login(aor_of(org))
     assert client.get(reverse("accounts:member_add", args=[org.pk])).status_code == 200
-    resp = client.post(reverse("accounts:member_add", args=[org.pk]),
-                       {"username": officer.username, "role": "contributor"})
-    assert resp.status_code == 200 and "Only applicant accounts" in resp.context["form"].errors["username"][0]
-    resp = client.post(reverse("accounts:member_add", args=[org.pk]),
-                       {"username": newcomer.username, "role": "contributor"})
+    answers = []
+    for username in (officer.username, "nobody-at-all", newcomer.username):
+        resp = client.post(reverse("accounts:member_add", args=[org.pk]), {"username": username, "role": "contributor"},
+                           follow=True)
+        answers.append([str(m).replace(username, "NAME") for m in resp.context["messages"]])
+    assert answers[0] == answers[1] == answers[2]  # staff, unknown and applicant alike
+    assert not Membership.objects.filter(organization=org, user=newcomer).exists()
+
+    client.force_login(newcomer)
+    page = client.get(reverse("accounts:invitation_list"))
+    assert org.legal_name in page.content.decode()
+    invitation = newcomer.invitations.get()
+    resp = client.post(reverse("accounts:invitation_respond", args=[invitation.pk, "accept"]))
     assert resp.status_code == 302
     assert Membership.objects.get(organization=org, user=newcomer).role == MemberRole.CONTRIBUTOR
+    resp = client.post(reverse("accounts:member_remove", args=[org.pk, newcomer.pk]))
+    assert resp.status_code == 302 and not Membership.objects.filter(organization=org, user=newcomer).exists()
 
 
 def test_pages_require_login(client):

@@ -47,7 +47,7 @@ class Command(BaseCommand):
                 user = user_create(username=username, email=email, password=password, role=role,
                                    award_authority=award_authority, job_title=job_title)
                 enrolment = (mfa.enrol(user, secret=totp_secret, actor=None)
-                             if totp_secret or role in mfa.STAFF_ROLES else None)
+                             if totp_secret or mfa.staff_must_enrol(user) else None)
         except ValidationFailed as exc:
             problems = "; ".join(f"{field}: {' '.join(msgs)}" for field, msgs in exc.errors.items())
             raise CommandError(f"User not created. {problems}") from None
