@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from accounts.forms import LocationField, LocationFormMixin, ServiceModelForm, USWDSFormMixin
 from accounts.models import Organization
+from dpa_funding.formfields import MoneyField, MoneyInput, money_formfield
 
 from .choices import BUDGET_CATEGORIES, ApplicationStatus, DocumentKind, Instrument
 from .models import Application, FundingOpportunity, Mineral, Project
@@ -52,7 +53,12 @@ class ProjectForm(LocationFormMixin, ServiceModelForm):
             # A project never moves between organizations.
             del self.fields["organization"]
         else:
-            self.fields["organization"].queryset = member_organizations(user)
+            orgs = member_organizations(user)
+            self.fields["organization"].queryset = orgs
+            if orgs.count() == 1:  # the only organization is the answer
+                self.fields["organization"].initial = orgs.first().pk
+        # Sixty minerals are found by name, not in database order.
+        self.fields["minerals"].queryset = Mineral.objects.order_by("name")
 
     def service_fields(self) -> dict:
         data = dict(self.cleaned_data)
@@ -66,9 +72,9 @@ class ApplicationForm(ServiceModelForm):
 
     organization = forms.ModelChoiceField(queryset=Organization.objects.none())
     project = forms.ModelChoiceField(queryset=Project.objects.none())
-
     class Meta:
         model = Application
+        formfield_callback = money_formfield  # dollars shown grouped, typed with or without commas
         fields = [
             "organization", "project", "title", "instrument", "federal_amount_requested",
             "cost_share_amount", "period_start", "period_end", "summary",
@@ -120,13 +126,12 @@ class ApplicationForm(ServiceModelForm):
             # Mirrors the model's non-negative validator so one submit reports every field.
             self.fields[name].min_value = Decimal("0")
             self.fields[name].validators.append(MinValueValidator(Decimal("0")))
-            self.fields[name].widget.attrs.update({"min": "0", "step": "0.01"})
         for name, label in BUDGET_CATEGORIES:
-            self.fields[f"budget_{name}"] = forms.DecimalField(
-                label=label, required=False, min_value=Decimal("0"), max_digits=15, decimal_places=2,
+            self.fields[f"budget_{name}"] = MoneyField(
+                label=label, required=False, min_value=Decimal("0"),
                 initial=getattr(self.instance, f"budget_{name}") if self.instance.pk else Decimal("0"),
-                widget=forms.NumberInput(attrs={"step": "0.01", "min": "0", "class": "usa-input budget-input",
-                                                "data-budget": "indirect" if name == "indirect" else "direct"}),
+                widget=MoneyInput(attrs={"class": "usa-input budget-input",
+                                         "data-budget": "indirect" if name == "indirect" else "direct"}),
             )
 
     def clean(self):
@@ -152,7 +157,7 @@ class ApplicationForm(ServiceModelForm):
         for name, _ in BUDGET_CATEGORIES:
             raw = self[f"budget_{name}"].value()
             try:
-                values[name] = Decimal(str(raw)) if raw not in (None, "") else Decimal("0")
+                values[name] = Decimal(str(raw).replace(",", "").replace("$", "")) if raw not in (None, "") else Decimal("0")
             except ArithmeticError:
                 values[name] = Decimal("0")
         direct = sum((v for n, v in values.items() if n != "indirect"), Decimal("0"))
@@ -175,7 +180,8 @@ class TransitionForm(USWDSFormMixin, forms.Form):
 
     comment = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
     response_due_at = forms.DateTimeField(
-        required=False, label="Response due",
+        required=False, label="Revision due (Eastern time)",
+        help_text="Date and time in US Eastern time, for example 5:00 p.m.",
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"],
     )
@@ -283,7 +289,6 @@ class OpportunityForm(ServiceModelForm):
         for name in ("budget_ceiling", "max_award"):
             self.fields[name].min_value = Decimal("0")
             self.fields[name].validators.append(MinValueValidator(Decimal("0")))
-            self.fields[name].widget.attrs.update({"min": "0", "step": "0.01"})
         for name in ("min_cost_share_percent", "credit_subsidy_rate_percent"):
             self.fields[name].widget.attrs.update({"min": "0", "max": "100", "step": "0.01"})
 

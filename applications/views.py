@@ -5,6 +5,8 @@ state changes go through applications.services (403 on NotPermitted). The one do
 state changes, application_transition, is the only way these pages change a status.
 """
 
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -27,7 +29,7 @@ from dpa_funding.errors import (
     ValidationFailed,
 )
 
-from . import services, workflow
+from . import presentation, services, workflow
 from .choices import BUDGET_CATEGORIES, ApplicationStatus
 from .documents import safe_download_name, too_large_error, upload_was_too_large
 from .forms import (
@@ -231,19 +233,33 @@ def _render_detail(request, app: Application, *, unmet=(), failed: tuple[str, Tr
     for spec in services.available_transitions(app, request.user):
         form = failed[1] if failed and failed[0] == spec.name else TransitionForm(
             initial={"expected_status": app.status}, auto_id=f"id_{spec.name}_%s")
-        actions.append({"spec": spec, "form": form, "needs_due": "response_due_at" in spec.fields})
+        copy = presentation.action_copy(spec)
+        if copy.comment_label:
+            form.fields["comment"].label = copy.comment_label
+            form.fields["comment"].help_text = copy.comment_hint
+        blockers = presentation.open_review_blockers(app) if spec.name == "open_review" else []
+        actions.append({"spec": spec, "form": form, "needs_due": "response_due_at" in spec.fields,
+                        "copy": copy, "blockers": blockers, "failed": bool(failed and failed[0] == spec.name)})
     member = policy.may(request.user, "application.change", app)
     audit_trail = application_audit_trail(app) if may_view_audit_log(request.user) else None
+    history = transition_history(app, request.user)
+    staff_view = policy.may(request.user, "staff.read")
     return render(request, "applications/application_detail.html", {
+        "steps": presentation.steps(app) if member else [],
+        "next_step": (presentation.next_step_for_applicant(app, history) if member
+                      else presentation.next_step_for_officer(app) if staff_view else None),
         "audit_events": audit_trail,
         "application": app,
         "budget_rows": [(label, getattr(app, f"budget_{name}")) for name, label in BUDGET_CATEGORIES],
-        "documents": app.documents.select_related("uploaded_by"),
-        "history": transition_history(app, request.user),
+        "documents": presentation.documents_with_currency(app.documents.select_related("uploaded_by")),
+        "history": history,
         "actions": actions,
-        "unmet": list(unmet),
+        # Guard messages are shared with the API, which names body fields in brackets; people
+        # read the form's own labels instead.
+        "unmet": [re.sub(r" \([a-z_]+\)", "", reason) for reason in unmet],
+        "unmet_action": workflow.get(failed[0]).label if failed and unmet and workflow.get(failed[0]) else "",
         "can_edit": member and workflow.LIFECYCLE.is_editable(app),
-        "is_staff_view": policy.may(request.user, "staff.read"),
+        "is_staff_view": staff_view,
     }, status=status)
 
 
@@ -260,7 +276,8 @@ def document_upload(request, pk: int):
     if not workflow.LIFECYCLE.is_editable(app):
         messages.error(request, "Documents can be added only to a draft or an application under revision.")
         return redirect("applications:detail", pk=app.pk)
-    form = DocumentUploadForm(request.POST or None, request.FILES or None)
+    form = DocumentUploadForm(request.POST or None, request.FILES or None,
+                              initial={"kind": request.GET.get("kind", "")})
     if request.method == "POST" and upload_was_too_large(request):
         # The upload handler stopped reading past the limit (no or a lying Content-Length).
         form = DocumentUploadForm(request.POST)
@@ -285,6 +302,19 @@ def document_upload(request, pk: int):
             messages.success(request, f"Uploaded {doc.original_name}.")
             return redirect("applications:detail", pk=app.pk)
     return render(request, "applications/document_upload.html", {"form": form, "application": app})
+
+
+@login_required
+@require_POST
+def document_remove(request, pk: int):
+    doc = get_object_or_404(Document.objects.restrict(request.user).select_related("application"), pk=pk)
+    try:
+        services.document_delete(actor=request.user, document=doc)
+    except InvalidTransition as exc:
+        messages.error(request, exc.detail)
+    else:
+        messages.success(request, f"Removed {doc.original_name}.")
+    return redirect("applications:detail", pk=doc.application_id)
 
 
 @login_required

@@ -5,6 +5,7 @@ from django import forms
 
 from accounts.forms import USWDSFormMixin
 from applications.choices import CREDIT_INSTRUMENTS, Instrument
+from dpa_funding.formfields import MoneyField
 
 from .choices import PaymentFrequency
 from .services import LOAN_FIELDS
@@ -16,15 +17,15 @@ class TermsForm(USWDSFormMixin, forms.Form):
     """The officer's negotiation form; ``conditions`` is one condition per line."""
 
     instrument = forms.ChoiceField(choices=Instrument.choices)
-    federal_amount = forms.DecimalField(label="Federal amount ($)", max_digits=15, decimal_places=2)
-    cost_share_amount = forms.DecimalField(label="Recipient cost share ($)", max_digits=15, decimal_places=2)
+    federal_amount = MoneyField(label="Federal amount ($)")
+    cost_share_amount = MoneyField(label="Recipient cost share ($)")
     period_start = forms.DateField(label="Period of performance starts", widget=DATE)
     period_end = forms.DateField(label="Period of performance ends", widget=DATE)
     conditions = forms.CharField(
         label="Special conditions", required=False, widget=forms.Textarea(attrs={"rows": 4}),
         help_text="One condition per line.",
     )
-    principal = forms.DecimalField(label="Principal ($)", max_digits=15, decimal_places=2, required=False,
+    principal = MoneyField(label="Principal ($)", required=False,
                                    help_text="Loans and loan guarantees: equals the federal amount.")
     annual_rate_percent = forms.DecimalField(label="Annual interest rate (%)", max_digits=7, decimal_places=4,
                                              required=False)
@@ -61,3 +62,32 @@ class TermsForm(USWDSFormMixin, forms.Form):
 class RescindForm(USWDSFormMixin, forms.Form):
     comment = forms.CharField(label="Reason for rescission", widget=forms.Textarea(attrs={"rows": 3}),
                               help_text="The recipient will see this.")
+
+
+class AcceptForm(USWDSFormMixin, forms.Form):
+    """The AOR's acceptance: a certification and their typed full name as the electronic
+    signature (both required; the name must be the signer's own, as the account holds it)."""
+
+    CERTIFICATION = (
+        "I certify that I am the authorized organization representative, that I have read the award "
+        "terms and conditions and the award letter, and that I accept them on behalf of the recipient, "
+        "which will be legally bound by them."
+    )
+
+    certify = forms.BooleanField(
+        label=CERTIFICATION, error_messages={"required": "Check the certification to accept the award."})
+    signature = forms.CharField(
+        label="Your full name", max_length=150,
+        help_text="Typing your name signs the acceptance electronically.",
+        error_messages={"required": "Type your full name to sign the acceptance."})
+
+    def __init__(self, *args, signer=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.signer = signer
+
+    def clean_signature(self):
+        typed = " ".join(self.cleaned_data["signature"].split())
+        expected = " ".join((self.signer.get_full_name() if self.signer else "").split())
+        if expected and typed.casefold() != expected.casefold():
+            raise forms.ValidationError(f"Type your full name as it appears on your account: {expected}.")
+        return typed

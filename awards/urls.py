@@ -9,6 +9,7 @@ urlpatterns = [
     path("", views.award_list, name="list"),
     path("<int:pk>/", views.award_detail, name="detail"),
     path("<int:pk>/letter/", views.award_letter, name="letter"),
+    path("<int:pk>/letter/status/", views.award_letter_status, name="letter_status"),
     path("<int:pk>/schedule.csv", views.award_schedule_csv, name="schedule_csv"),
     path("<int:pk>/accept/", views.award_accept, name="accept"),
     path("<int:pk>/rescind/", views.award_rescind, name="rescind"),

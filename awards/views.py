@@ -28,7 +28,7 @@ from dpa_funding.errors import (
 
 from . import selectors, services
 from .choices import AwardStatus, LetterStatus
-from .forms import RescindForm, TermsForm
+from .forms import AcceptForm, RescindForm, TermsForm
 from .models import Award, AwardTerms
 from .schedule import LoanInputs, ScheduleError, build_schedule, schedule_csv_rows, summarize
 
@@ -56,7 +56,10 @@ def award_list(request):
 
 @login_required
 def award_detail(request, pk):
-    award = _award_or_404(request, pk)
+    return _render_award(request, _award_or_404(request, pk))
+
+
+def _render_award(request, award, *, accept_form=None, status=200):
     now = timezone.now()
     officer = policy.may(request.user, "staff.read")
     pending = award.status == AwardStatus.PENDING_ACCEPTANCE
@@ -71,8 +74,21 @@ def award_detail(request, pk):
         "can_rescind": pending and now >= award.acceptance_due_at and policy.may(request.user, "award.rescind", award),
         "can_request_letter": policy.may(request.user, "letter.request", award),
         "rescind_form": RescindForm(),
+        "accept_form": accept_form or AcceptForm(signer=request.user),
+        "accept_failed": accept_form is not None,
         "schedule": rows, "summary": summarize(rows, award.loan.inputs()) if rows else None,
         "history": history if officer else [],
+    }, status=status)
+
+
+@login_required
+def award_letter_status(request, pk):
+    """The award letter's status as an HTML fragment: static/js/poll.js swaps it into the award
+    page every few seconds while the letter is being generated (no manual reload)."""
+    award = _award_or_404(request, pk)
+    return render(request, "awards/_letter_status.html", {
+        "award": award, "is_officer": policy.may(request.user, "staff.read"),
+        "letter_ready": award.letter_status == LetterStatus.READY and bool(award.letter_file),
     })
 
 
@@ -116,6 +132,9 @@ def _act(request, award, action, **kwargs):
 @login_required
 def award_accept(request, pk):
     award = _award_or_404(request, pk)
+    form = AcceptForm(request.POST, signer=request.user)
+    if not form.is_valid():
+        return _render_award(request, award, accept_form=form, status=400)
     if _act(request, award, services.award_accept):
         messages.success(request, f"You accepted award {award.award_number}.")
     return redirect("awards:detail", pk=award.pk)

@@ -6,7 +6,7 @@
   if (!inputs.length) return;
   var fmt = new Intl.NumberFormat("en-US", { style: "currency", currency: "USD" });
   function cents(value) {
-    var n = Number(value);
+    var n = Number(String(value).replace(/[$,\s]/g, ""));
     return isFinite(n) && n > 0 ? Math.round(n * 100) : 0;
   }
   function update() {

@@ -212,7 +212,7 @@ def test_submit_via_the_page_with_missing_documents_lists_every_unmet_guard(aor_
     unmet = resp.context["unmet"]
     assert len(unmet) >= 5
     html = resp.content.decode()
-    assert "This action cannot be completed yet" in html
+    assert "“Submit application” could not be completed" in html
     for message in unmet:
         assert message.replace("'", "&#x27;") in html
     text = " ".join(unmet)

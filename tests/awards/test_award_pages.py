@@ -89,7 +89,9 @@ def test_applicant_sees_their_award_and_accepts_it_before_the_deadline(login):
     detail = client.get(reverse("awards:detail", args=[award.pk]))
     assert b"Accept award" in detail.content
     assert b"being generated" in detail.content
-    response = client.post(reverse("awards:accept", args=[award.pk]))
+    aor = aor_of(award.application.organization)
+    response = client.post(reverse("awards:accept", args=[award.pk]),
+                           {"certify": "on", "signature": aor.get_full_name() or aor.username})
     assert response.status_code == 302
     award.refresh_from_db()
     assert award.status == AwardStatus.ACCEPTED
@@ -159,3 +161,38 @@ def test_loan_award_page_shows_the_schedule_and_csv_download(login):
 def test_terms_page_of_a_declined_application_without_terms_is_404(login):
     app = negotiation_app(with_terms=False, status=ApplicationStatus.DECLINED)
     assert login(issuing_officer()).get(reverse("awards:terms", args=[app.pk])).status_code == 404
+
+
+def test_acceptance_needs_the_certification_and_the_signers_own_name(login):
+    award = issue(negotiation_app())
+    aor = aor_of(award.application.organization)
+    aor.first_name, aor.last_name = "Dana", "Whitfield"
+    aor.save(update_fields=["first_name", "last_name"])
+    client = login(aor)
+    url = reverse("awards:accept", args=[award.pk])
+    blank = client.post(url, {})
+    assert blank.status_code == 400
+    html = blank.content.decode()
+    assert "Check the certification to accept the award." in html and "Type your full name" in html
+    assert "data-open-on-load" in html  # the dialog reopens on its errors
+    wrong = client.post(url, {"certify": "on", "signature": "Someone Else"})
+    assert wrong.status_code == 400
+    award.refresh_from_db()
+    assert award.status == AwardStatus.PENDING_ACCEPTANCE
+    ok = client.post(url, {"certify": "on", "signature": "  dana   whitfield "})
+    assert ok.status_code == 302
+    award.refresh_from_db()
+    assert award.status == AwardStatus.ACCEPTED
+
+
+def test_letter_status_fragment_polls_until_the_letter_is_ready(login):
+    award = issue(negotiation_app())
+    client = login(aor_of(award.application.organization))
+    Award.objects.filter(pk=award.pk).update(letter_status="pending")
+    pending = client.get(reverse("awards:letter_status", args=[award.pk])).content.decode()
+    assert "data-poll-url" in pending and "being generated" in pending
+    detail = client.get(reverse("awards:detail", args=[award.pk])).content.decode()
+    assert 'id="letter-status"' in detail and "data-poll-url" in detail
+    Award.objects.filter(pk=award.pk).update(letter_status="failed")
+    failed = client.get(reverse("awards:letter_status", args=[award.pk])).content.decode()
+    assert "data-poll-url" not in failed and "could not be generated" in failed

@@ -112,12 +112,11 @@ def test_applicant_signs_in_and_submits_with_the_keyboard_only(live_server, worl
         with page.expect_navigation():
             page.keyboard.press("Enter")
         page.goto(reverse("applications:detail", args=[draft.pk]))
-        _tab_to(page, "button[value='submit'], form[action$='/actions/submit/'] button[type=submit]")
-        confirm = "[data-confirm-submit], .usa-modal button[type=submit]"
-        if page.locator(confirm).count():
-            # A confirmation dialog opens first; it is confirmed with the keyboard too.
-            page.keyboard.press("Enter")
-            _tab_to(page, confirm)
+        # Submit opens a confirmation dialog; it is confirmed with the keyboard too.
+        _tab_to(page, "[data-opens-confirm='submit']")
+        page.keyboard.press("Enter")
+        page.wait_for_selector("#confirm-submit [data-confirm-submit]", state="visible")
+        _tab_to(page, "#confirm-submit [data-confirm-submit]")
         with page.expect_navigation():
             page.keyboard.press("Enter")
         browser.screenshot(page, "applicant_submitted_by_keyboard", 1280)
