@@ -199,14 +199,26 @@ def application_transition_notify(*, application, transition: str, from_state: s
                          and application.response_due_at else ""),
     }
     outgoing = []
+    subject = f"{application.title}: {context['to_label'].lower()}"
+    if to_state == ApplicationStatus.REVISION_REQUESTED and context["response_due"]:
+        subject = f"{application.title}: revision requested, due {context['response_due']}"
+    award = getattr(application, "issued_award", None) if to_state == ApplicationStatus.AWARDED else None
+    member_url = url
+    if award is not None:
+        # The applicant's next step is the award page: accept by the deadline.
+        from django.urls import reverse
+        from dpa_funding.formatting import eastern
+        subject = f"Award {award.award_number} issued: accept by {eastern(award.acceptance_due_at)}"
+        member_url = reverse("awards:detail", args=[award.pk])
     member_ids = Membership.objects.filter(organization_id=application.organization_id)
     for user in recipients_accepting(member_ids.values_list("user_id", flat=True),
                                      NotificationKind.APPLICATION_STATUS):
-        text, html = emails.render("emails/application_status", {**context, "recipient": user})
+        text, html = emails.render("emails/application_status", {**context, "recipient": user,
+                                                                 "award": award,
+                                                                 "url": emails.absolute(member_url)})
         outgoing.append(Outgoing(
-            recipient=user, kind=NotificationKind.APPLICATION_STATUS, related=application, url=url,
-            subject=f"Application #{application.pk} is now {context['to_label'].lower()}",
-            body=text, body_html=html))
+            recipient=user, kind=NotificationKind.APPLICATION_STATUS, related=application, url=member_url,
+            subject=subject, body=text, body_html=html))
     if transition in ("submit", "resubmit"):
         officer_ids = officers_for_opportunities([application.opportunity_id])[application.opportunity_id]
         verb = "resubmitted" if transition == "resubmit" else "submitted"
@@ -215,7 +227,7 @@ def application_transition_notify(*, application, transition: str, from_state: s
                                        {**context, "recipient": user, "verb": verb})
             outgoing.append(Outgoing(
                 recipient=user, kind=NotificationKind.NEW_SUBMISSION, related=application, url=url,
-                subject=f"Application #{application.pk} {verb} to {application.opportunity.number}",
+                subject=f"{application.title}: {verb} to {application.opportunity.number}",
                 body=text, body_html=html))
     with transaction.atomic():
         return notifications_deliver(outgoing=outgoing)

@@ -403,12 +403,12 @@ def check_history_and_notifications(maria: Client, officer: Client, app_id: int)
     notes = results(maria.get("/notifications/?page_size=100"))
     statuses = [n for n in notes if n["kind"] == "application_status"]
     assert len(statuses) == len(history)  # one per status change, to her as the only member
-    assert any(n["subject"] == f"Application #{app_id} is now awarded" for n in statuses)
+    assert any(n["subject"].startswith("Award DPA3-") and "accept by" in n["subject"] for n in statuses)
     assert all(n["object_type"] == "applications.application" and n["object_id"] == app_id for n in statuses)
 
     to_maria = [m for m in mail.outbox if m.to == ["maria@nevada-lithium.example.com"]]
     assert len(to_maria) == len(statuses)
-    assert any("is now revision requested" in m.subject and "Please attach the offtake" in m.body for m in to_maria)
+    assert any("revision requested" in m.subject and "Please attach the offtake" in m.body for m in to_maria)
     assert not any("INTERNAL" in m.body for m in to_maria)
     assert any(m.to == ["po_lee@agency.example.gov"] and "resubmitted" in m.subject for m in mail.outbox)
     assert sum(m.to == ["rev_ada@agency.example.gov"] for m in mail.outbox) == 1  # her assignment
