@@ -106,6 +106,8 @@ class ApplicationForm(ServiceModelForm):
                 Project.objects.filter(organization__in=orgs).select_related("organization").order_by("name")
             )
             self.fields["project"].label_from_instance = lambda p: f"{p.name} ({p.organization.legal_name})"
+            if self.fields["project"].queryset.count() == 1:  # the only project is the answer
+                self.fields["project"].initial = self.fields["project"].queryset.first().pk
         if opportunity.two_step and not self.instance.pk:
             from whitepapers.selectors import encouraged_white_papers
 

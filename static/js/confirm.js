@@ -6,7 +6,10 @@
   window.addEventListener("load", function () {
     var modal = document.querySelector(".usa-modal[data-open-on-load]");
     if (!modal) { return; }
-    var opener = document.querySelector("[data-open-modal][aria-controls='" + modal.id + "']");
+    // USWDS moves the modal's id to the wrapper it builds around it.
+    var wrapper = modal.closest(".usa-modal-wrapper");
+    var id = (wrapper && wrapper.id) || modal.id;
+    var opener = document.querySelector("[data-open-modal][aria-controls='" + id + "']");
     if (!opener) { return; }
     opener.click();
     window.setTimeout(function () {
