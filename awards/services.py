@@ -330,8 +330,12 @@ def _locked(award: Award) -> Award:
     return Award.objects.select_for_update().select_related("application").get(pk=award.pk)
 
 
-def award_accept(*, actor, award: Award) -> Award:
-    """The organization's AOR accepts a pending award before its acceptance deadline."""
+def award_accept(*, actor, award: Award, certification: str = "", signature: str = "") -> Award:
+    """The organization's AOR accepts a pending award before its acceptance deadline.
+
+    ``certification`` (the statement the AOR checked) and ``signature`` (their typed full
+    name) are recorded with the acceptance, in its transition-log row and audit event, as
+    ``/s/ name, date``."""
     with transaction.atomic():
         award = _locked(award)
         policy.require(actor, "award.accept", award)
@@ -345,8 +349,12 @@ def award_accept(*, actor, award: Award) -> Award:
             ])
         award.status, award.accepted_by, award.accepted_at = AwardStatus.ACCEPTED, actor, now
         award.save(update_fields=["status", "accepted_by", "accepted_at"])
+        comment = ""
+        if signature:
+            from dpa_funding.formatting import eastern
+            comment = f"{certification}\n/s/ {signature}, {eastern(now)}".strip()
         log_transition(subject=award, transition="accept", from_state=AwardStatus.PENDING_ACCEPTANCE,
-                       to_state=award.status, actor=actor, internal=False)
+                       to_state=award.status, actor=actor, comment=comment, internal=False)
     return award
 
 

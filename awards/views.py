@@ -135,7 +135,8 @@ def award_accept(request, pk):
     form = AcceptForm(request.POST, signer=request.user)
     if not form.is_valid():
         return _render_award(request, award, accept_form=form, status=400)
-    if _act(request, award, services.award_accept):
+    if _act(request, award, services.award_accept, certification=AcceptForm.CERTIFICATION,
+            signature=form.cleaned_data["signature"]):
         messages.success(request, f"You accepted award {award.award_number}.")
     return redirect("awards:detail", pk=award.pk)
 

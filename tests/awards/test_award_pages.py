@@ -183,6 +183,15 @@ def test_acceptance_needs_the_certification_and_the_signers_own_name(login):
     assert ok.status_code == 302
     award.refresh_from_db()
     assert award.status == AwardStatus.ACCEPTED
+    # Recorded with the acceptance: the log row (shown to officers) and its audit event.
+    from applications.models import TransitionLog
+    from audit.models import AuditEvent
+    log = TransitionLog.objects.get(transition="accept", object_id=award.pk)
+    assert "/s/ dana whitfield, " in log.comment and "I certify that I am the authorized" in log.comment
+    assert AuditEvent.objects.filter(action="accept", changes__comment=log.comment).exists()
+    officer = UserFactory(officer=True)
+    client.force_login(officer)
+    assert "/s/ dana whitfield" in client.get(reverse("awards:detail", args=[award.pk])).content.decode()
 
 
 def test_letter_status_fragment_polls_until_the_letter_is_ready(login):
