@@ -207,6 +207,7 @@ def application_transition_notify(*, application, transition: str, from_state: s
     if award is not None:
         # The applicant's next step is the award page: accept by the deadline.
         from django.urls import reverse
+
         from dpa_funding.formatting import eastern
         subject = f"Award {award.award_number} issued: accept by {eastern(award.acceptance_due_at)}"
         member_url = reverse("awards:detail", args=[award.pk])
