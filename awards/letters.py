@@ -235,6 +235,7 @@ def letter_context(award: Award) -> dict:
         "recipient": {
             "legal_name": org.legal_name, "uei": org.uei, "address_line1": org.address_line1,
             "city": org.city, "state": org.state, "postal_code": org.postal_code,
+            "ein": getattr(org, "ein", ""), "congressional_district": getattr(org, "congressional_district", ""),
         },
         "application_title": application.title,
         "opportunity_number": application.opportunity.number,
@@ -253,8 +254,15 @@ def letter_context(award: Award) -> dict:
             "email": officer.email,
         },
         "acceptance_deadline": eastern_deadline(award.acceptance_due_at),
-        "site_url": settings.SITE_URL.rstrip("/"),
+        "site_url": _public_site_url(),
     }
+
+
+def _public_site_url() -> str:
+    """The site's address for the letter, or "" while SITE_URL is still the local default:
+    a letter must not send a recipient to 127.0.0.1."""
+    url = (settings.SITE_URL or "").rstrip("/")
+    return "" if any(host in url for host in ("127.0.0.1", "localhost", "0.0.0.0")) else url
 
 
 def render_award_letter_html(award: Award) -> str:

@@ -43,6 +43,16 @@ LOAN_LABELS = {
 # ---------------------------------------------------------------- money rules
 
 
+
+def acceptance_deadline(issued_at: dt.datetime) -> dt.datetime:
+    """5:00 p.m. US Eastern on the day AWARD_ACCEPTANCE_DAYS after issue: federal deadlines
+    are stated at close of business Eastern, never at the minute the award happened to be
+    issued (an award issued at 4:14 a.m. must not be due at 4:14 a.m.)."""
+    from dpa_funding.formatting import EASTERN
+
+    day = issued_at.astimezone(EASTERN).date() + dt.timedelta(days=settings.AWARD_ACCEPTANCE_DAYS)
+    return dt.datetime(day.year, day.month, day.day, 17, 0, tzinfo=EASTERN)
+
 def money(value) -> Decimal:
     return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
 
@@ -267,7 +277,7 @@ def award_issue(*, application: Application, actor) -> Award:
         federal_amount=terms.federal_amount, cost_share_amount=terms.cost_share_amount,
         period_start=terms.period_start, period_end=terms.period_end, conditions=list(terms.conditions or []),
         terms_version=terms.version, issued_by=actor, issued_at=now,
-        acceptance_due_at=now + dt.timedelta(days=settings.AWARD_ACCEPTANCE_DAYS),
+        acceptance_due_at=acceptance_deadline(now),
     )
     if terms.instrument in CREDIT_INSTRUMENTS:
         LoanTerms.objects.create(

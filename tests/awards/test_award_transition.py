@@ -15,6 +15,7 @@ from awards.choices import AwardStatus, LetterStatus
 from awards.models import Award, LoanTerms, Obligation
 from awards.services import fiscal_year_of, format_award_number
 from dpa_funding.errors import ConditionsUnmet, NotPermitted
+from dpa_funding.formatting import EASTERN
 from ops.models import OutboxMessage
 from reviews.models import ReviewAssignment
 from tests.awards.factories import issue, issuing_officer, make_terms, negotiation_app
@@ -48,7 +49,10 @@ def test_award_creates_one_award_and_obligation_and_queues_one_letter_on_commit(
     assert award.issued_by == officer
     assert award.federal_amount == Decimal("10000000.00")
     assert award.obligation.amount == Decimal("10000000.00")
-    assert award.acceptance_due_at == award.issued_at + dt.timedelta(days=30)
+    # Close of business Eastern, 30 days after the day of issue (not the minute of issue).
+    due = award.acceptance_due_at.astimezone(EASTERN)
+    assert (due.hour, due.minute) == (17, 0)
+    assert due.date() == award.issued_at.astimezone(EASTERN).date() + dt.timedelta(days=30)
     logs = TransitionLog.objects.values_list("transition", "to_state")
     assert set(logs) == {("award", "awarded"), ("issue", "pending_acceptance")}
 

@@ -339,3 +339,21 @@ def test_missing_harfbuzz_subset_logs_the_fix_and_warns_in_system_checks(monkeyp
     warnings = checks.check_letter_harfbuzz()
     assert [w.id for w in warnings] == ["awards.W001"]
     assert "libharfbuzz-subset0" in warnings[0].hint
+
+
+def test_letter_is_signed_electronically_names_ein_and_district_and_no_local_address(settings):
+    settings.SITE_URL = "http://127.0.0.1:8000"
+    award = _issued()
+    org = award.application.organization
+    letters.award_letter_generate(award_id=award.pk, version=award.terms_version)
+    award.refresh_from_db()
+    text = _text(_pdf(award))
+    officer = award.issued_by.get_full_name() or award.issued_by.get_username()
+    assert f"/s/ {officer}," in text
+    assert text.count("Program Officer / Awarding Official") == 1  # the title once, not twice
+    if org.ein:
+        assert org.ein in text
+    if org.congressional_district:
+        assert org.congressional_district in text
+    assert "127.0.0.1" not in text
+    assert "5:00 PM" in text  # the acceptance deadline is close of business Eastern
