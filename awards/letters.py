@@ -261,8 +261,11 @@ def letter_context(award: Award) -> dict:
 def _public_site_url() -> str:
     """The site's address for the letter, or "" while SITE_URL is still the local default:
     a letter must not send a recipient to 127.0.0.1."""
+    from urllib.parse import urlsplit
+
     url = (settings.SITE_URL or "").rstrip("/")
-    return "" if any(host in url for host in ("127.0.0.1", "localhost", "0.0.0.0")) else url
+    host = urlsplit(url).hostname or ""
+    return "" if host in ("", "localhost", "::1") or host.startswith("127.") else url
 
 
 def render_award_letter_html(award: Award) -> str:

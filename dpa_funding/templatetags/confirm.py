@@ -16,7 +16,6 @@ works. ``open`` set (e.g. the form's errors after a failed POST) reopens the mod
 from django import template
 from django.templatetags.static import static
 from django.utils.html import format_html
-from django.utils.safestring import mark_safe
 
 register = template.Library()
 
@@ -45,7 +44,7 @@ class ConfirmNode(template.Node):
             '</div></div>',
             cls=opener_class, key=key, id=modal_id, opener=opts.get("opener", "Continue"),
             heading=opts.get("heading", "Are you sure?"), body=body, close=static("vendor/uswds/img/usa-icons/close.svg"),
-            open_attr=mark_safe(" data-open-on-load") if opts.get("open") else "",
+            open_attr=format_html(' data-open-on-load="{}"', "on") if opts.get("open") else "",
         )
 
 
