@@ -412,4 +412,7 @@ def load_demo(*, password: str = DEFAULT_PASSWORD, totp_secret: str = DEFAULT_TO
     from whitepapers.demo import create_two_step_demo  # step one of a two-step solicitation
 
     create_two_step_demo(result, officer, applicant)
+    from payments.demo import load_payments_demo
+
+    load_payments_demo(result, officer=officer, applicant=applicant)
     return result

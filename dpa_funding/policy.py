@@ -278,6 +278,17 @@ _ACTIONS: dict[str, rules.Predicate] = {
     # Webhooks of an organization's own systems (obj: the organization).
     "webhook.view": is_aor,
     "webhook.manage": is_aor,
+    # Payments and loan servicing (payments app). obj: the award for create/record and the
+    # loan pages; the payment request for its transitions. Officers decide and record;
+    # the recipient's AOR requests; members and federal staff read.
+    "payment_request.view": is_federal_reader | is_member,
+    "payment_request.create": is_aor,
+    "payment_request.approve": is_officer,
+    "payment_request.reject": is_officer,
+    "payment_request.mark_paid": is_officer,
+    "loan.view": is_federal_reader | is_member,
+    "disbursement.record": is_officer,
+    "repayment.record": is_officer,
     # Notifications (obj: the notification).
     "notification.view": is_recipient,
     "notification.read": is_recipient,
@@ -315,6 +326,12 @@ _MESSAGES = {
     "white_paper.encourage": "Only program officers decide on white papers.",
     "white_paper.discourage": "Only program officers decide on white papers.",
     "white_paper_document.upload": "Only members of the organization can upload its white paper.",
+    "payment_request.create": "Only the organization's authorized representative can request payments.",
+    "payment_request.approve": "Only program officers decide payment requests.",
+    "payment_request.reject": "Only program officers decide payment requests.",
+    "payment_request.mark_paid": "Only program officers record payments.",
+    "disbursement.record": "Only program officers record loan disbursements.",
+    "repayment.record": "Only program officers record loan repayments.",
 }
 
 
@@ -549,6 +566,22 @@ def _awards(user):
 @_scope("awards.obligation", "view")
 def _award_parts(user):
     return True if is_federal_reader(user) else Q(award__application__organization_id__in=_member_org_ids(user))
+
+
+# Payments and loan servicing: visible with their award.
+@_scope("payments.paymentrequest", "view")
+@_scope("payments.disbursement", "view")
+@_scope("payments.repayment", "view")
+@_scope("payments.delinquency", "view")
+def _award_money(user):
+    return True if is_federal_reader(user) else Q(award__application__organization_id__in=_member_org_ids(user))
+
+
+@_scope("payments.repaymentallocation", "view")
+def _repayment_allocations(user):
+    if is_federal_reader(user):
+        return True
+    return Q(repayment__award__application__organization_id__in=_member_org_ids(user))
 
 
 @_scope("notifications.notification", "view")

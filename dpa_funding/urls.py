@@ -21,6 +21,7 @@ api_v1 = [
     path("", include("dashboards.api.urls")),
     path("", include("webhooks.api.urls")),
     path("", include("whitepapers.api.urls")),
+    path("", include("payments.api.urls")),
 ]
 
 urlpatterns = [
@@ -41,6 +42,7 @@ urlpatterns = [
     path("dashboards/", include("dashboards.urls")),
     path("webhooks/", include("webhooks.urls")),
     path("white-papers/", include("whitepapers.urls")),
+    path("payments/", include("payments.urls")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SwaggerDocsView.as_view(url_name="schema"), name="api-docs"),

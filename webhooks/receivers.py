@@ -60,8 +60,13 @@ def on_transition_logged(sender, instance, created, raw=False, **kwargs):
             "acceptance_due_at": obj.acceptance_due_at,
         })
     elif model_name == "paymentrequest" and instance.transition in PAYMENT_DECISIONS:
-        event_emit(event_type=EventType.PAYMENT_REQUEST_DECIDED, organization_id=org_id,
-                   data={**data, "payment_request": obj.pk, "decision": instance.transition})
+        event_emit(event_type=EventType.PAYMENT_REQUEST_DECIDED, organization_id=org_id, data={
+            **data, "payment_request": obj.pk, "decision": instance.transition, "award": obj.award_id,
+            "award_number": obj.award.award_number, "request_type": obj.request_type, "amount": obj.amount,
+            "period_start": obj.period_start, "period_end": obj.period_end,
+            # The comment is addressed to the recipient (both decisions' comment_audience).
+            "comment": instance.comment,
+        })
 
 
 def on_deadline_reminded(sender, kind, offset_hours: int, objects: list, **kwargs):

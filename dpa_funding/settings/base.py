@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "django_prometheus",
     "webhooks",
     "whitepapers",
+    "payments",
 ]
 # Apps whose every model is audited (audit.registry; opt-outs are listed there with reasons).
 
@@ -266,6 +267,9 @@ SPECTACULAR_SETTINGS = {
         "WhitePaperStatusEnum": "whitepapers.choices.WhitePaperStatus",
         "WhitePaperTransitionEnum": "whitepapers.api.serializers.TRANSITION_NAMES",
         "WhitePaperDocumentKindEnum": "whitepapers.choices.WhitePaperDocumentKind",
+        "PaymentRequestStatusEnum": "payments.choices.PaymentRequestStatus",
+        "PaymentRequestTypeEnum": "payments.choices.RequestType",
+        "PaymentRequestTransitionEnum": "payments.api.serializers.TRANSITION_NAMES",
     },
 }
 
@@ -424,6 +428,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "webhooks.tasks.send_due_webhooks",
         "schedule": 60,
         "options": {"expires": 60},
+    },
+    # Loans 30 days past due are marked delinquent (and cured once repaid); idempotent.
+    "payments-mark-delinquent-loans": {
+        "task": "payments.tasks.mark_delinquent_loans",
+        "schedule": 3600,
+        "options": {"expires": 3600},
     },
     # Idempotency keys are honoured for 24 hours; older records are deleted daily.
     "api-purge-idempotency-records": {
