@@ -5,7 +5,7 @@ from django.contrib import admin
 
 from dpa_funding.admin_base import ReadOnlyAdmin
 
-from .models import Delinquency, Disbursement, PaymentRequest, Repayment
+from .models import Delinquency, Disbursement, PaymentRequest, Repayment, RepaymentAllocation
 
 
 @admin.register(PaymentRequest)
@@ -21,8 +21,21 @@ class DisbursementAdmin(ReadOnlyAdmin):
     search_fields = ("award__award_number",)
 
 
+class AllocationInline(admin.TabularInline):
+    model = RepaymentAllocation
+    can_delete = False
+    extra = 0
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Repayment)
 class RepaymentAdmin(ReadOnlyAdmin):
+    inlines = [AllocationInline]
     list_display = ("id", "award", "amount", "received_on", "interest_applied", "principal_applied")
     search_fields = ("award__award_number",)
 

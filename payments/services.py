@@ -16,7 +16,7 @@ from django.utils import timezone
 from applications.choices import CREDIT_INSTRUMENTS
 from audit.services import audit_event
 from awards.choices import AwardStatus
-from awards.models import Award
+from awards.models import Award, LoanTerms
 from awards.schedule import build_schedule
 from dpa_funding import lifecycle, policy
 from dpa_funding.errors import InvalidTransition, NotFound, ValidationFailed
@@ -124,9 +124,16 @@ def payment_request_transition(*, actor, request_id: int, name: str, data: dict 
 # ---------------------------------------------------------------- loans
 
 
-def _require_loan(award: Award) -> None:
+def has_loan_terms(award: Award) -> bool:
+    """A loan or guarantee with its repayment terms (loans imported from announcements have none)."""
+    return award.instrument in CREDIT_INSTRUMENTS and LoanTerms.objects.filter(award_id=award.pk).exists()
+
+
+def require_loan(award: Award) -> None:
     if award.instrument not in CREDIT_INSTRUMENTS:
-        raise NotFound("Only loan and loan guarantee awards have disbursements and repayments.")
+        raise NotFound("Only loan and loan guarantee awards have disbursements, repayments and a loan status.")
+    if not has_loan_terms(award):
+        raise NotFound("This loan's repayment terms are not recorded in this system, so it cannot be serviced here.")
 
 
 def _require_open(award: Award, what: str) -> None:
@@ -146,7 +153,7 @@ def disbursement_record(*, actor, award: Award, amount: Decimal | None, disburse
     with transaction.atomic():
         award = lock_award(award.pk)
         policy.require(actor, "disbursement.record", award)
-        _require_loan(award)
+        require_loan(award)
         _require_open(award, "disbursements")
         errors = _money_errors(amount)
         if disbursed_on is None:
@@ -186,7 +193,7 @@ def repayment_record(*, actor, award: Award, amount: Decimal | None, received_on
     with transaction.atomic():
         award = lock_award(award.pk)
         policy.require(actor, "repayment.record", award)
-        _require_loan(award)
+        require_loan(award)
         _require_open(award, "repayments")
         errors = _money_errors(amount)
         if received_on is None:

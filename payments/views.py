@@ -61,7 +61,9 @@ def _page_context(request, award, **forms) -> dict:
     user = request.user
     context = {"award": award, "application": award.application, "is_officer": policy.may(user, "staff.read"),
                "open_for_payments": award.status in services.PAYMENT_AWARD_STATUSES, **forms}
-    if award.instrument in CREDIT_INSTRUMENTS:
+    if award.instrument in CREDIT_INSTRUMENTS and not services.has_loan_terms(award):
+        context.update({"no_loan_terms": True, "is_loan": True})
+    elif award.instrument in CREDIT_INSTRUMENTS:
         rows = build_schedule(award.loan.inputs())
         context.update({
             "is_loan": True, "status": selectors.loan_status(award), "installments": selectors.installment_status(award),

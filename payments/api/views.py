@@ -13,7 +13,6 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from applications.choices import CREDIT_INSTRUMENTS
 from awards.models import Award
 from dpa_funding import lifecycle
 from dpa_funding.api.filters import IdFilter
@@ -42,8 +41,8 @@ _TRANSITION_NAME = OpenApiParameter("name", str, OpenApiParameter.PATH, enum=PAY
 
 def _award(request, pk: int, *, loan: bool | None = None) -> Award:
     award = get_object_or_404(Award.objects.restrict(request.user).select_related("application"), pk=pk)
-    if loan is True and award.instrument not in CREDIT_INSTRUMENTS:
-        raise NotFound("Only loan and loan guarantee awards have disbursements, repayments and a loan status.")
+    if loan:
+        services.require_loan(award)
     return award
 
 

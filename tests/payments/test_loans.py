@@ -188,3 +188,16 @@ def test_repayments_api_lists_allocations(client_for, loan):
         {"installment": 1, "due_date": "2026-01-15", "interest": "5000.00", "principal": "0.00"}]
     listed = client_for(aor(loan)).get(f"/api/v1/awards/{loan.pk}/repayments/").json()
     assert listed["count"] == 1 and listed["results"][0]["interest_applied"] == "5000.00"
+
+
+def test_an_imported_loan_without_terms_is_404_not_an_error(client_for, client):
+    from awards.models import LoanTerms
+
+    award = _loan()
+    LoanTerms.objects.filter(award=award).delete()  # as award_import leaves a historical loan
+    for path in ("loan-status", "disbursements", "repayments"):
+        assert client_for(aor(award)).get(f"/api/v1/awards/{award.pk}/{path}/").status_code == 404
+    assert services.loans_mark_delinquency()["checked"] == 0
+    client.force_login(aor(award))
+    page = client.get(f"/payments/awards/{award.pk}/")
+    assert page.status_code == 200 and b"cannot be serviced here" in page.content
