@@ -57,7 +57,7 @@ class PaymentRequest(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Payment request #{self.pk} on {self.award_id}: {self.amount}"
+        return f"Payment request of {self.amount} on award {self.award_id}"
 
 
 class Disbursement(models.Model):

@@ -58,9 +58,10 @@ def payment_request_decided(request) -> list:
     return _deliver(
         _members(award, aor_only=False), kind=NotificationKind.PAYMENT_REQUEST,
         template="emails/payments/request_decided",
-        subject=f"Payment request #{request.pk} on award {award.award_number}: {label}",
+        subject=f"Payment request of {money(request.amount)} on award {award.award_number}: {label}",
         related=request, url=_award_url(award),
-        context={"request": request, "award": award, "amount": money(request.amount), "label": label})
+        context={"request": request, "award": award, "amount": money(request.amount), "label": label,
+                 "period": f"{long_date(request.period_start)} to {long_date(request.period_end)}"})
 
 
 def loan_delinquent(delinquency) -> list:

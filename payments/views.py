@@ -22,6 +22,7 @@ from dpa_funding.errors import (
     NotFound,
     ValidationFailed,
 )
+from dpa_funding.formatting import money
 
 from . import selectors, services
 from .choices import PAYABLE_INSTRUMENTS, PaymentRequestStatus
@@ -112,7 +113,7 @@ def request_payment(request, pk):
         except InvalidTransition as exc:
             form.add_error(None, exc.detail)
         else:
-            messages.success(request, f"Payment request #{created.pk} was sent to the program office.")
+            messages.success(request, f"Your request for {money(created.amount)} was sent to the program office.")
             return redirect("payments:award", pk=award.pk)
     return _rerender(request, award, request_form=form)
 
@@ -135,7 +136,8 @@ def decide(request, pk, name):
     except (InvalidTransition, Conflict) as exc:
         messages.error(request, exc.detail)
     else:
-        messages.success(request, f"Payment request #{item.pk} is now {item.get_status_display().lower()}.")
+        messages.success(request, f"The request for {money(item.amount)} on award {item.award.award_number} is now "
+                                  f"{item.get_status_display().lower()}.")
     if request.POST.get("next") == "queue":
         return redirect("payments:queue")
     return redirect("payments:award", pk=item.award_id)
