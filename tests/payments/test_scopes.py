@@ -8,7 +8,13 @@ import pytest
 from applications.choices import Instrument
 from audit.models import AuditEvent
 from payments import services
-from payments.models import Delinquency, Disbursement, PaymentRequest, Repayment, RepaymentAllocation
+from payments.models import (
+    Delinquency,
+    Disbursement,
+    PaymentRequest,
+    Repayment,
+    RepaymentAllocation,
+)
 from tests.factories import UserFactory
 from tests.payments.factories import accepted_award, aor, officer
 
