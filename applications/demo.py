@@ -415,4 +415,8 @@ def load_demo(*, password: str = DEFAULT_PASSWORD, totp_secret: str = DEFAULT_TO
     from payments.demo import load_payments_demo
 
     load_payments_demo(result, officer=officer, applicant=applicant)
+
+    from postaward.demo import load_post_award_demo
+
+    load_post_award_demo(result, officer=officer, applicant=applicant)
     return result

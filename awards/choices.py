@@ -8,6 +8,8 @@ class AwardStatus(models.TextChoices):
     ACCEPTED = "accepted", "Accepted"
     DECLINED = "declined", "Declined"
     RESCINDED = "rescinded", "Rescinded"
+    CLOSEOUT = "closeout", "In closeout"
+    CLOSED = "closed", "Closed"
 
 
 class LetterStatus(models.TextChoices):

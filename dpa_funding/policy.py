@@ -289,6 +289,26 @@ _ACTIONS: dict[str, rules.Predicate] = {
     "loan.view": is_federal_reader | is_member,
     "disbursement.record": is_officer,
     "repayment.record": is_officer,
+    # Post-award management (postaward app; obj: the award for create/propose/upload and the
+    # page-level questions, else the milestone, report or modification itself).
+    "award_document.view": is_federal_reader | is_member,
+    "award_document.upload": is_applicant & is_member,        # evidence, while the award is active
+    "milestone.view": is_federal_reader | is_member,
+    "milestone.create": is_officer,
+    "milestone.submit": is_applicant & is_member,
+    "milestone.accept": is_officer,
+    "milestone.return": is_officer,
+    "report.view": is_federal_reader | is_member,
+    "report.change": is_applicant & is_member,                # draft the form while due
+    "report.submit": is_applicant & is_member,
+    "report.accept": is_officer,
+    "report.return": is_officer,
+    "modification.view": is_federal_reader | is_member,
+    "modification.propose": (is_applicant & is_aor) | is_officer,
+    "modification.approve": has_award_authority,
+    "modification.reject": has_award_authority,
+    "portfolio.view": is_federal_reader,                      # the officer's portfolio of active awards
+    "due_list.view": is_applicant,                            # the recipient's "what is due" list
     # Notifications (obj: the notification).
     "notification.view": is_recipient,
     "notification.read": is_recipient,
@@ -318,6 +338,15 @@ _MESSAGES = {
     "award.rescind": "Only program officers can rescind awards.",
     "letter.request": "Only program officers can regenerate award letters.",
     "webhook.manage": "Only the organization's authorized representative manages its webhooks.",
+    "milestone.create": "Only program officers set milestones.",
+    "milestone.submit": "Only members of the recipient organization submit milestone evidence.",
+    "report.change": "Only members of the recipient organization write its reports.",
+    "report.submit": "Only members of the recipient organization submit its reports.",
+    "modification.propose": "Only the recipient's authorized representative or a program officer can "
+                            "propose a modification.",
+    "modification.approve": "Only a program officer with award authority can approve modifications.",
+    "modification.reject": "Only a program officer with award authority can reject modifications.",
+    "award.close": "Only a program officer with award authority can close an award.",
     "review_assignment.create": "Only program officers may assign reviewers.",
     "white_paper.create": "Only members of the organization can send a white paper on its behalf.",
     "white_paper.change": "Only members of the organization can edit its white papers.",
@@ -582,6 +611,16 @@ def _repayment_allocations(user):
     if is_federal_reader(user):
         return True
     return Q(repayment__award__application__organization_id__in=_member_org_ids(user))
+
+
+# Post-award records belong to their award's recipient organization.
+@_scope("postaward.awarddocument", "view")
+@_scope("postaward.milestone", "view")
+@_scope("postaward.report", "view")
+@_scope("postaward.modification", "view")
+@_scope("postaward.obligationchange", "view")
+def _post_award(user):
+    return True if is_federal_reader(user) else Q(award__application__organization_id__in=_member_org_ids(user))
 
 
 @_scope("notifications.notification", "view")

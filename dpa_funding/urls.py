@@ -22,6 +22,7 @@ api_v1 = [
     path("", include("webhooks.api.urls")),
     path("", include("whitepapers.api.urls")),
     path("", include("payments.api.urls")),
+    path("", include("postaward.api.urls")),
 ]
 
 urlpatterns = [
@@ -43,6 +44,7 @@ urlpatterns = [
     path("webhooks/", include("webhooks.urls")),
     path("white-papers/", include("whitepapers.urls")),
     path("payments/", include("payments.urls")),
+    path("", include("postaward.urls")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SwaggerDocsView.as_view(url_name="schema"), name="api-docs"),

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "webhooks",
     "whitepapers",
     "payments",
+    "postaward",
 ]
 # Apps whose every model is audited (audit.registry; opt-outs are listed there with reasons).
 
@@ -270,6 +271,11 @@ SPECTACULAR_SETTINGS = {
         "PaymentRequestStatusEnum": "payments.choices.PaymentRequestStatus",
         "PaymentRequestTypeEnum": "payments.choices.RequestType",
         "PaymentRequestTransitionEnum": "payments.api.serializers.TRANSITION_NAMES",
+        "MilestoneStatusEnum": "postaward.choices.MilestoneStatus",
+        "ReportStatusEnum": "postaward.choices.ReportStatus",
+        "ReportKindEnum": "postaward.choices.ReportKind",
+        "ModificationKindEnum": "postaward.choices.ModificationKind",
+        "ModificationStatusEnum": "postaward.choices.ModificationStatus",
     },
 }
 
@@ -434,6 +440,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "payments.tasks.mark_delinquent_loans",
         "schedule": 3600,
         "options": {"expires": 3600},
+    },
+    # Modification letters whose task was lost (broker down at commit) are sent again.
+    "postaward-requeue-modification-letters": {
+        "task": "postaward.tasks.requeue_stalled_modification_letters",
+        "schedule": 600,
+        "options": {"expires": 600},
     },
     # Idempotency keys are honoured for 24 hours; older records are deleted daily.
     "api-purge-idempotency-records": {
