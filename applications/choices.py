@@ -53,6 +53,9 @@ class ApplicationStatus(models.TextChoices):
     AWARDED = "awarded", "Awarded"
     DECLINED = "declined", "Declined"
     WITHDRAWN = "withdrawn", "Withdrawn"
+    # The award was issued, then declined by the recipient or rescinded by the officer.
+    AWARD_DECLINED = "award_declined", "Award declined"
+    AWARD_RESCINDED = "award_rescinded", "Award rescinded"
 
 
 TERMINAL_STATUSES = frozenset(
@@ -61,6 +64,8 @@ TERMINAL_STATUSES = frozenset(
         ApplicationStatus.AWARDED,
         ApplicationStatus.DECLINED,
         ApplicationStatus.WITHDRAWN,
+        ApplicationStatus.AWARD_DECLINED,
+        ApplicationStatus.AWARD_RESCINDED,
     }
 )
 # The states in which applicants may edit are the lifecycle table's ``editable``

@@ -264,12 +264,13 @@ def import_history(result: DemoResult, officer: User, rows: list) -> FundingOppo
             opportunity=opp, organization=org, project=project, title=row.title, instrument=row.instrument,
             federal_amount_requested=row.amount, cost_share_amount=row.cost_share, summary=row.summary(),
             submitted_at=row.submitted_at,
+            # Imported history is not a transition fired now: the row is created in the
+            # state it reached elsewhere, and the import is logged as its first history row.
+            status=ApplicationStatus.AWARDED,
             **{f"budget_{k}": v for k, v in history.split_budget(total, row.facility_type).items()},
         )
         app.full_clean(exclude=["status", "created_by"])
         app.save()
-        # Imported history is not a transition fired now: set the state directly and log it.
-        Application.objects.filter(pk=app.pk).update(status=ApplicationStatus.AWARDED)
         log_transition(subject=app, transition="import", from_state=ApplicationStatus.DRAFT,
                        to_state=ApplicationStatus.AWARDED, actor=None, internal=False,
                        comment=f"Imported from public award announcement: {row.source_url}")

@@ -18,8 +18,11 @@ from dpa_funding.formfields import MoneyField, MoneyInput, money_formfield
 
 from .choices import BUDGET_CATEGORIES, ApplicationStatus, DocumentKind, Instrument
 from .models import Application, FundingOpportunity, Mineral, Project
+from .workflow import LIFECYCLE
 
-QUEUE_STATUSES = (ApplicationStatus.SUBMITTED, ApplicationStatus.SCREENING, ApplicationStatus.REVISION_REQUESTED)
+# The screening queue: applications an officer screens next (submitted, in screening) and
+# those returned for revision, read from the workflow table.
+QUEUE_STATUSES = tuple(ApplicationStatus(s) for s in LIFECYCLE.sources_of("start_screening", "open_review", "resubmit"))
 
 
 def member_organizations(user):

@@ -62,7 +62,8 @@ LIFECYCLE = lifecycle.register(lifecycle.Lifecycle(
                    "application.begin_negotiation"),
         Transition(
             "award", "Issue award", (S.NEGOTIATION,), S.AWARDED, "award.issue",
-            guards=("awards.terms_ready", "awards.issuer_did_not_review", "awards.budget_available"),
+            guards=("awards.terms_ready", "awards.issuer_did_not_review", "awards.budget_available",
+                    "awards.acceptance_deadline_valid"),
             effects=("awards.issue_award",), fields=("acceptance_due_at",),
         ),
         Transition(
@@ -73,6 +74,12 @@ LIFECYCLE = lifecycle.register(lifecycle.Lifecycle(
             "withdraw", "Withdraw application", BEFORE_AWARD, S.WITHDRAWN, "application.withdraw",
             effects=("reviews.close_assignments_on_withdraw",), comment_audience="applicant",
         ),
+        # The application follows its award (fired by the award lifecycle's effects, with
+        # no actor: the policy lets nobody fire them directly).
+        Transition("record_award_declined", "Award declined", (S.AWARDED,), S.AWARD_DECLINED,
+                   "application.follow_award", system=True, comment_audience="applicant"),
+        Transition("record_award_rescinded", "Award rescinded", (S.AWARDED,), S.AWARD_RESCINDED,
+                   "application.follow_award", system=True, comment_audience="applicant"),
     ),
 ))
 

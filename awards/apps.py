@@ -6,9 +6,6 @@ class AwardsConfig(AppConfig):
     verbose_name = "Awards"
 
     def ready(self):
-        # Registers awards.W001: WeasyPrint without HarfBuzz subsetting is ~7x slower.
-        # Registers the awards.* guards and effects the workflow tables name.
-        from . import (
-            checks,  # noqa: F401
-            guards,  # noqa: F401
-        )
+        # checks registers awards.W001 (WeasyPrint without HarfBuzz subsetting is ~7x
+        # slower); workflow registers the award and letter lifecycles and their guards/effects.
+        from . import checks, workflow  # noqa: F401

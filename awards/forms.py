@@ -59,11 +59,6 @@ class TermsForm(USWDSFormMixin, forms.Form):
         return data
 
 
-class RescindForm(USWDSFormMixin, forms.Form):
-    comment = forms.CharField(label="Reason for rescission", widget=forms.Textarea(attrs={"rows": 3}),
-                              help_text="The recipient will see this.")
-
-
 class AcceptForm(USWDSFormMixin, forms.Form):
     """The AOR's acceptance: a certification and their typed full name as the electronic
     signature (both required; the name must be the signer's own, as the account holds it)."""
@@ -91,3 +86,25 @@ class AcceptForm(USWDSFormMixin, forms.Form):
         if expected and typed.casefold() != expected.casefold():
             raise forms.ValidationError(f"Type your full name as it appears on your account: {expected}.")
         return typed
+
+
+class AwardTransitionForm(USWDSFormMixin, forms.Form):
+    """Body of an award action (accept, decline, rescind, ...). Whether the comment is
+    required is the award table's call (``comment_required``), checked by the door."""
+
+    comment = forms.CharField(label="Comment", required=False, widget=forms.Textarea(attrs={"rows": 3}),
+                              help_text="The recipient and the program office will see this.")
+
+    def __init__(self, *args, transition=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if transition is not None:
+            self.fields["comment"].label = "Reason (required)" if transition.comment_required else "Comment (optional)"
+
+
+class IssueForm(USWDSFormMixin, forms.Form):
+    acceptance_due_at = forms.DateTimeField(
+        required=False, label="Acceptance deadline (Eastern time)",
+        help_text="Leave empty for 5:00 p.m. Eastern on the 30th day after issue.",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"],
+    )

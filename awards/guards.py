@@ -8,6 +8,8 @@ concurrent awards against one opportunity serialize there: each sees the obligat
 previous ones committed, and the number drawn in ``issue_award`` follows the same order.
 """
 
+from django.utils import timezone
+
 from applications.models import FundingOpportunity
 from dpa_funding import lifecycle
 
@@ -66,4 +68,108 @@ def budget_available(application, actor, data) -> list[str]:
 @lifecycle.effect("awards.issue_award")
 def issue_award(application, actor, data) -> None:
     """Effect: create the award, its obligation and loan terms; queue the letter on commit."""
-    services.award_issue(application=application, actor=actor)
+    services.award_issue(application=application, actor=actor,
+                         acceptance_due_at=services.parse_deadline(data.get("acceptance_due_at")))
+
+
+def _deadline(award) -> str:
+    return f"{timezone.localtime(award.acceptance_due_at):%B %d, %Y %I:%M %p %Z}"
+
+
+@lifecycle.guard("awards.acceptance_deadline_valid")
+def acceptance_deadline_valid(application, actor, data) -> list[str]:
+    """award: an acceptance deadline the officer sets must lie in the future."""
+    due = services.parse_deadline(data.get("acceptance_due_at"))
+    if due is not None and due <= timezone.now():
+        return ["The acceptance deadline must be in the future."]
+    return []
+
+
+# ---------------------------------------------------------------- the award lifecycle
+
+
+@lifecycle.guard("awards.before_acceptance_deadline")
+def before_acceptance_deadline(award, actor, data) -> list[str]:
+    if timezone.now() >= award.acceptance_due_at:
+        return [f"The acceptance deadline passed on {_deadline(award)}."]
+    return []
+
+
+@lifecycle.guard("awards.after_acceptance_deadline")
+def after_acceptance_deadline(award, actor, data) -> list[str]:
+    if timezone.now() < award.acceptance_due_at:
+        return [f"An award can be rescinded only after its acceptance deadline, {_deadline(award)}."]
+    return []
+
+
+@lifecycle.effect("awards.record_acceptance")
+def record_acceptance(award, actor, data) -> None:
+    award.accepted_by, award.accepted_at = actor, timezone.now()
+
+
+@lifecycle.effect("awards.record_rescission")
+def record_rescission(award, actor, data) -> None:
+    award.rescinded_by, award.rescinded_at = actor, timezone.now()
+
+
+@lifecycle.effect("awards.release_obligation")
+def release_obligation(award, actor, data) -> None:
+    """The award's money returns to the opportunity's budget (funds count only unreleased
+    obligations)."""
+    services.obligation_release(award=award)
+
+
+def _follow(award, name: str, data) -> None:
+    # The application follows its award; the award's own log row names who acted.
+    lifecycle.fire("application", award.application_id, name, actor=None,
+                   data={"comment": (data.get("comment") or "").strip()})
+
+
+@lifecycle.effect("awards.application_award_declined")
+def application_award_declined(award, actor, data) -> None:
+    _follow(award, "record_award_declined", data)
+
+
+@lifecycle.effect("awards.application_award_rescinded")
+def application_award_rescinded(award, actor, data) -> None:
+    _follow(award, "record_award_rescinded", data)
+
+
+# ---------------------------------------------------------------- the letter lifecycle
+
+
+@lifecycle.effect("awards.store_letter")
+def store_letter(award, actor, data) -> None:
+    """Write the rendered PDF under its deterministic name (the door holds the row lock, so
+    nobody else writes this name now; a file a crashed attempt left is replaced, so storage
+    cannot hand back a suffixed second copy)."""
+    from django.core.files.base import ContentFile
+
+    storage = award.letter_file.storage
+    if storage.exists(data["name"]):
+        storage.delete(data["name"])
+    award.letter_file.name = storage.save(data["name"], ContentFile(data["pdf"]))
+    award.letter_sha256 = data["sha256"]
+    award.letter_generated_at = timezone.now()
+    award.letter_version = data["version"]
+    award.letter_error = ""
+    award.letter_attempts = data.get("attempt", 1)
+
+
+@lifecycle.effect("awards.record_letter_failure")
+def record_letter_failure(award, actor, data) -> None:
+    award.letter_error = (data.get("reason") or "")[:2000]
+    award.letter_attempts = data.get("attempts", 1)
+
+
+@lifecycle.effect("awards.reset_letter")
+def reset_letter(award, actor, data) -> None:
+    award.letter_error = ""
+    award.letter_attempts = 0
+
+
+@lifecycle.effect("awards.queue_letter")
+def queue_letter(award, actor, data) -> None:
+    from .letters import award_letter_queue
+
+    award_letter_queue(award=award)

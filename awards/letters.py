@@ -28,13 +28,11 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from applications.services import log_transition
-from dpa_funding import policy
+from dpa_funding import lifecycle, policy
 from dpa_funding.errors import InvalidTransition
 
 from .choices import LetterStatus
@@ -307,27 +305,11 @@ def award_letter_generate(*, award_id: int, version: int, attempt: int = 1) -> A
         locked = Award.objects.select_for_update().get(pk=award_id)
         if _letter_current(locked, version) or locked.terms_version != version:
             return locked  # a duplicate got here first; discard this render
-        storage = locked.letter_file.storage
-        # We hold the row lock, so nobody else writes this name now; clear any file a
-        # crashed attempt left, so storage cannot hand back a suffixed second copy.
-        if storage.exists(name):
-            storage.delete(name)
-        stored_name = storage.save(name, ContentFile(pdf))
-        from_state = locked.letter_status
-        locked.letter_file.name = stored_name
-        locked.letter_sha256 = digest
-        locked.letter_generated_at = timezone.now()
-        locked.letter_status = LetterStatus.READY
-        locked.letter_version = version
-        locked.letter_error = ""
-        locked.letter_attempts = attempt
-        locked.save(update_fields=[
-            "letter_file", "letter_sha256", "letter_generated_at", "letter_status",
-            "letter_version", "letter_error", "letter_attempts",
-        ])
-        log_transition(subject=locked, transition="letter_generated", from_state=from_state,
-                       to_state=LetterStatus.READY, actor=None,
-                       comment=f"Letter v{version} stored ({len(pdf)} bytes, sha256 {digest[:12]}).")
+        locked = lifecycle.fire("letter", locked, "letter_generated", actor=None, data={
+            "name": name, "pdf": pdf, "sha256": digest, "version": version, "attempt": attempt,
+            "comment": f"Letter v{version} stored ({len(pdf)} bytes, sha256 {digest[:12]}).",
+        })
+        stored_name = locked.letter_file.name
     logger.info("Award letter %s stored (%d bytes)", stored_name, len(pdf))
     return locked
 
@@ -343,15 +325,14 @@ def award_letter_mark_failed(*, award_id: int, version: int, reason: str,
     award = Award.objects.select_for_update().filter(pk=award_id).first()
     if award is None or award.terms_version != version or _letter_current(award, version):
         return award
-    from_state = award.letter_status
-    award.letter_status = LetterStatus.FAILED
-    award.letter_error = reason[:2000]
-    award.letter_attempts = attempts
-    award.save(update_fields=["letter_status", "letter_error", "letter_attempts"])
-    if from_state != LetterStatus.FAILED:
-        log_transition(subject=award, transition="letter_failed", from_state=from_state,
-                       to_state=LetterStatus.FAILED, actor=None, comment=award.letter_error)
-    return award
+    if award.letter_status == LetterStatus.FAILED:
+        # Already failed: a later attempt's reason and count replace the earlier ones (no
+        # state change, so no transition).
+        award.letter_error, award.letter_attempts = reason[:2000], attempts
+        award.save(update_fields=["letter_error", "letter_attempts"])
+        return award
+    return lifecycle.fire("letter", award, "letter_failed", actor=None,
+                          data={"reason": reason, "attempts": attempts, "comment": reason[:2000]})
 
 
 def award_letter_queue(*, award: Award) -> None:
@@ -378,15 +359,8 @@ def award_letter_request(*, actor, award: Award) -> Award:
     if locked.letter_status == LetterStatus.IMPORTED:
         raise InvalidTransition("This award was imported from a public announcement; "
                                 "it was not issued here and has no letter to generate.")
-    from_state = locked.letter_status
-    locked.letter_status = LetterStatus.PENDING
-    locked.letter_error = ""
-    locked.letter_attempts = 0
-    locked.save(update_fields=["letter_status", "letter_error", "letter_attempts"])
-    log_transition(subject=locked, transition="letter_requested", from_state=from_state,
-                   to_state=LetterStatus.PENDING, actor=actor)
-    award_letter_queue(award=locked)
-    return locked
+    # The door resets the letter to pending and queues its generation (awards.workflow).
+    return lifecycle.fire("letter", locked, "letter_requested", actor=actor)
 
 
 # A letter still pending this long after issue lost its message (the broker was down when

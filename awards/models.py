@@ -1,6 +1,5 @@
 """Award terms (negotiation), awards, loan terms, budget obligations and award numbering."""
 
-import datetime as dt
 from decimal import Decimal
 
 from django.conf import settings
@@ -17,10 +16,6 @@ MONEY = {"max_digits": 15, "decimal_places": 2}
 NON_NEGATIVE = [MinValueValidator(Decimal("0"))]
 RATE = {"max_digits": 7, "decimal_places": 4}
 RATE_RANGE = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))]
-
-
-def default_acceptance_days() -> int:
-    return getattr(settings, "AWARD_ACCEPTANCE_DAYS", 30)
 
 
 class AwardTerms(models.Model):
@@ -142,7 +137,9 @@ class Award(models.Model):
 
     def save(self, *args, **kwargs):
         if self.acceptance_due_at is None and self.issued_at is not None:
-            self.acceptance_due_at = self.issued_at + dt.timedelta(days=default_acceptance_days())
+            from .services import default_acceptance_due_at
+
+            self.acceptance_due_at = default_acceptance_due_at(self.issued_at)
         super().save(*args, **kwargs)
 
     @property

@@ -1,8 +1,9 @@
 """Writes for awards: negotiated terms, award issuance (called by the award transition),
-acceptance and rescission.
+acceptance, declining and rescission.
 
-Application state changes stay in ``applications.services.application_transition``; the
-award transition's guards and effect (``awards.guards``) call the functions here.
+State changes of applications, awards and letters go through the one door
+(``dpa_funding.lifecycle.fire``; tables in applications/workflow.py and
+awards/workflow.py); the guards and effects in ``awards.guards`` call the functions here.
 """
 
 import datetime as dt
@@ -15,14 +16,13 @@ from django.utils import timezone
 
 from applications.choices import CREDIT_INSTRUMENTS, ApplicationStatus, Instrument
 from applications.models import Application, FundingOpportunity
-from applications.services import log_transition
-from dpa_funding import policy
+from dpa_funding import lifecycle, policy
 from dpa_funding.errors import (
-    ConditionsUnmet,
     Conflict,
     InvalidTransition,
     ValidationFailed,
 )
+from dpa_funding.lifecycle import log_transition
 
 from .choices import AwardStatus, LetterStatus
 from .models import Award, AwardNumberSequence, AwardTerms, LoanTerms, Obligation
@@ -43,15 +43,6 @@ LOAN_LABELS = {
 # ---------------------------------------------------------------- money rules
 
 
-
-def acceptance_deadline(issued_at: dt.datetime) -> dt.datetime:
-    """5:00 p.m. US Eastern on the day AWARD_ACCEPTANCE_DAYS after issue: federal deadlines
-    are stated at close of business Eastern, never at the minute the award happened to be
-    issued (an award issued at 4:14 a.m. must not be due at 4:14 a.m.)."""
-    from dpa_funding.formatting import EASTERN
-
-    day = issued_at.astimezone(EASTERN).date() + dt.timedelta(days=settings.AWARD_ACCEPTANCE_DAYS)
-    return dt.datetime(day.year, day.month, day.day, 17, 0, tzinfo=EASTERN)
 
 def money(value) -> Decimal:
     return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
@@ -261,7 +252,29 @@ def format_award_number(fiscal_year: int, sequence: int) -> str:
     return f"DPA3-FY{fiscal_year % 100:02d}-{sequence:04d}"
 
 
-def award_issue(*, application: Application, actor) -> Award:
+ACCEPTANCE_DEADLINE_TIME = dt.time(17, 0)  # 5:00 p.m. Eastern
+
+
+def default_acceptance_due_at(issued_at: dt.datetime) -> dt.datetime:
+    """5:00 p.m. Eastern on the ``AWARD_ACCEPTANCE_DAYS``-th (30th) calendar day after the
+    Eastern date of issue. Built from the local date and wall-clock time, so the offset is
+    the one in force on that day (EDT or EST), whatever it was at issue."""
+    day = issued_at.astimezone(EASTERN).date() + dt.timedelta(days=settings.AWARD_ACCEPTANCE_DAYS)
+    return dt.datetime.combine(day, ACCEPTANCE_DEADLINE_TIME, tzinfo=EASTERN)
+
+
+def parse_deadline(value) -> dt.datetime | None:
+    """A deadline from a request body (datetime or ISO 8601 string); naive means Eastern."""
+    from django.utils.dateparse import parse_datetime
+
+    if isinstance(value, str):
+        value = parse_datetime(value.strip()) if value.strip() else None
+    if isinstance(value, dt.datetime) and timezone.is_naive(value):
+        value = value.replace(tzinfo=EASTERN)
+    return value if isinstance(value, dt.datetime) else None
+
+
+def award_issue(*, application: Application, actor, acceptance_due_at: dt.datetime | None = None) -> Award:
     """Create the Award, its Obligation and (loans) LoanTerms from the negotiated terms.
 
     Runs as the award transition's effect, inside its transaction, after the guards
@@ -277,7 +290,7 @@ def award_issue(*, application: Application, actor) -> Award:
         federal_amount=terms.federal_amount, cost_share_amount=terms.cost_share_amount,
         period_start=terms.period_start, period_end=terms.period_end, conditions=list(terms.conditions or []),
         terms_version=terms.version, issued_by=actor, issued_at=now,
-        acceptance_due_at=acceptance_deadline(now),
+        acceptance_due_at=acceptance_due_at or default_acceptance_due_at(now),
     )
     if terms.instrument in CREDIT_INSTRUMENTS:
         LoanTerms.objects.create(
@@ -318,7 +331,7 @@ def award_import(*, application: Application, recorded_by, issued_at: dt.datetim
         fiscal_year=fiscal_year, sequence=sequence, instrument=instrument, federal_amount=amount,
         cost_share_amount=application.cost_share_amount, period_start=period_start, period_end=period_end,
         conditions=list(conditions), terms_version=0, issued_by=recorded_by, issued_at=issued_at,
-        acceptance_due_at=issued_at + dt.timedelta(days=settings.AWARD_ACCEPTANCE_DAYS),
+        acceptance_due_at=default_acceptance_due_at(issued_at),
         status=AwardStatus.ACCEPTED, accepted_at=issued_at, letter_status=LetterStatus.IMPORTED,
     )
     Obligation.objects.create(
@@ -333,11 +346,13 @@ def award_import(*, application: Application, recorded_by, issued_at: dt.datetim
     return award
 
 
-# ---------------------------------------------------------------- acceptance and rescission
+# ---------------------------------------------------------------- acceptance, declining, rescission
 
 
-def _locked(award: Award) -> Award:
-    return Award.objects.select_for_update().select_related("application").get(pk=award.pk)
+def award_transition(*, actor, award: Award | int, name: str, data: dict | None = None) -> Award:
+    """Fire an award lifecycle transition (accept, decline_award, rescind, ...) through the
+    one door."""
+    return lifecycle.fire("award", award, name, actor=actor, data=data)
 
 
 def award_accept(*, actor, award: Award, certification: str = "", signature: str = "") -> Award:
@@ -346,48 +361,27 @@ def award_accept(*, actor, award: Award, certification: str = "", signature: str
     ``certification`` (the statement the AOR checked) and ``signature`` (their typed full
     name) are recorded with the acceptance, in its transition-log row and audit event, as
     ``/s/ name, date``."""
-    with transaction.atomic():
-        award = _locked(award)
-        policy.require(actor, "award.accept", award)
-        if award.status != AwardStatus.PENDING_ACCEPTANCE:
-            raise InvalidTransition(f"The award is {award.get_status_display().lower()} and cannot be accepted.")
-        now = timezone.now()
-        if now >= award.acceptance_due_at:
-            raise ConditionsUnmet([
-                f"The acceptance deadline passed on "
-                f"{timezone.localtime(award.acceptance_due_at):%B %d, %Y %I:%M %p %Z}."
-            ])
-        award.status, award.accepted_by, award.accepted_at = AwardStatus.ACCEPTED, actor, now
-        award.save(update_fields=["status", "accepted_by", "accepted_at"])
-        comment = ""
-        if signature:
-            from dpa_funding.formatting import eastern
-            comment = f"{certification}\n/s/ {signature}, {eastern(now)}".strip()
-        log_transition(subject=award, transition="accept", from_state=AwardStatus.PENDING_ACCEPTANCE,
-                       to_state=award.status, actor=actor, comment=comment, internal=False)
-    return award
+    comment = ""
+    if signature:
+        from dpa_funding.formatting import eastern
+
+        comment = f"{certification}\n/s/ {signature}, {eastern(timezone.now())}".strip()
+    return award_transition(actor=actor, award=award, name="accept", data={"comment": comment})
 
 
-def award_rescind(*, actor, award: Award, comment: str) -> Award:
-    """An officer rescinds an award not accepted by its deadline, releasing its obligation."""
-    comment = (comment or "").strip()
-    with transaction.atomic():
-        award = _locked(award)
-        policy.require(actor, "award.rescind", award)
-        if award.status != AwardStatus.PENDING_ACCEPTANCE:
-            raise InvalidTransition(f"The award is {award.get_status_display().lower()} and cannot be rescinded.")
-        now = timezone.now()
-        unmet = []
-        if now < award.acceptance_due_at:
-            unmet.append("An award can be rescinded only after its acceptance deadline, "
-                         f"{timezone.localtime(award.acceptance_due_at):%B %d, %Y %I:%M %p %Z}.")
-        if not comment:
-            unmet.append("A comment is required.")
-        if unmet:
-            raise ConditionsUnmet(unmet)
-        award.status, award.rescinded_by, award.rescinded_at = AwardStatus.RESCINDED, actor, now
-        award.save(update_fields=["status", "rescinded_by", "rescinded_at"])
-        Obligation.objects.filter(award=award, released_at__isnull=True).update(released_at=now)
-        log_transition(subject=award, transition="rescind", from_state=AwardStatus.PENDING_ACCEPTANCE,
-                       to_state=award.status, actor=actor, comment=comment, internal=False)
-    return award
+def award_decline(*, actor, award: Award, comment: str) -> Award:
+    """The AOR declines a pending award before its deadline (comment required): the
+    obligation is released and the application becomes award_declined."""
+    return award_transition(actor=actor, award=award, name="decline_award", data={"comment": comment})
+
+
+def award_rescind(*, actor, award: Award, comment: str = "") -> Award:
+    """An officer rescinds an award not accepted by its deadline: the obligation is
+    released and the application becomes award_rescinded."""
+    return award_transition(actor=actor, award=award, name="rescind", data={"comment": comment})
+
+
+def obligation_release(*, award: Award) -> None:
+    """Return the award's obligation to its opportunity's budget (an effect of decline and
+    rescind; the award's row lock is held)."""
+    Obligation.objects.filter(award=award, released_at__isnull=True).update(released_at=timezone.now())

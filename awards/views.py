@@ -11,14 +11,13 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.forms import add_service_errors
 from applications.choices import ApplicationStatus
 from applications.models import Application, FundingOpportunity, TransitionLog
 from applications.services import application_transition
-from dpa_funding import policy
+from dpa_funding import lifecycle, policy
 from dpa_funding.errors import (
     ConditionsUnmet,
     Conflict,
@@ -28,7 +27,7 @@ from dpa_funding.errors import (
 
 from . import selectors, services
 from .choices import AwardStatus, LetterStatus
-from .forms import AcceptForm, RescindForm, TermsForm
+from .forms import AcceptForm, AwardTransitionForm, IssueForm, TermsForm
 from .models import Award, AwardTerms
 from .schedule import LoanInputs, ScheduleError, build_schedule, schedule_csv_rows, summarize
 
@@ -60,9 +59,8 @@ def award_detail(request, pk):
 
 
 def _render_award(request, award, *, accept_form=None, status=200):
-    now = timezone.now()
+    actions = _award_actions(award, request.user)
     officer = policy.may(request.user, "staff.read")
-    pending = award.status == AwardStatus.PENDING_ACCEPTANCE
     rows = selectors.award_schedule(award)
     history = TransitionLog.objects.filter(
         content_type=ContentType.objects.get_for_model(Award), object_id=award.pk).select_related("actor")
@@ -70,10 +68,12 @@ def _render_award(request, award, *, accept_form=None, status=200):
         "award": award, "application": award.application,
         "is_officer": officer,
         "letter_ready": award.letter_status == LetterStatus.READY and bool(award.letter_file),
-        "can_accept": pending and now < award.acceptance_due_at and policy.may(request.user, "award.accept", award),
-        "can_rescind": pending and now >= award.acceptance_due_at and policy.may(request.user, "award.rescind", award),
+        # Buttons from the award table: what this user may fire from the current state and
+        # whose conditions hold now (a deadline decides between accept and rescind).
+        "actions": actions,
+        # Acceptance has its own dialog: the certification and the signer's typed name.
+        "can_accept": any(a["transition"].name == "accept" for a in actions),
         "can_request_letter": policy.may(request.user, "letter.request", award),
-        "rescind_form": RescindForm(),
         "accept_form": accept_form or AcceptForm(signer=request.user),
         "accept_failed": accept_form is not None,
         "schedule": rows, "summary": summarize(rows, award.loan.inputs()) if rows else None,
@@ -141,14 +141,30 @@ def award_accept(request, pk):
     return redirect("awards:detail", pk=award.pk)
 
 
+def _award_actions(award, user) -> list[dict]:
+    lc = lifecycle.get("award")
+    actions = []
+    for t in lifecycle.available(award, user, "award"):
+        # Guards that only read the clock and the row; comment checks wait for the POST.
+        if lifecycle.unmet_conditions(lc, t, award, user, {"comment": "-"}):
+            continue
+        actions.append({"transition": t, "form": AwardTransitionForm(transition=t, auto_id=f"id_{t.name}_%s")})
+    return actions
+
+
 @require_POST
 @login_required
-def award_rescind(request, pk):
+def award_transition(request, pk, name):
+    """Fire an award transition from its button (the one door decides)."""
     award = _award_or_404(request, pk)
-    form = RescindForm(request.POST)
+    lc = lifecycle.get("award")
+    if not lc.has(name) or name == "accept":  # acceptance is signed through award_accept
+        raise Http404("No such action.")
+    transition = lc.transition(name)
+    form = AwardTransitionForm(request.POST, transition=transition)
     comment = form.cleaned_data["comment"] if form.is_valid() else ""
-    if _act(request, award, services.award_rescind, comment=comment):
-        messages.success(request, f"Award {award.award_number} was rescinded; its obligation returned to the budget.")
+    if _act(request, award, services.award_transition, name=name, data={"comment": comment}):
+        messages.success(request, f"{transition.label}: done ({award.award_number}).")
     return redirect("awards:detail", pk=award.pk)
 
 
@@ -232,6 +248,7 @@ def terms(request, pk):
         "schedule": rows, "summary": summary, "obligation": obligation, "available": available,
         "award": Award.objects.filter(application=app).first(),
         "can_issue": editable and saved is not None and policy.may(request.user, "award.issue", app),
+        "issue_form": IssueForm(),
     })
 
 
@@ -240,8 +257,17 @@ def terms(request, pk):
 def issue(request, pk):
     """Fire the award transition (the one door); show every unmet condition on failure."""
     app = _negotiation_application(request, pk)
+    form = IssueForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("awards:terms", pk=app.pk)
+    data = {}
+    if form.cleaned_data.get("acceptance_due_at"):
+        data["acceptance_due_at"] = form.cleaned_data["acceptance_due_at"]
     try:
-        app = application_transition(application_id=app.pk, name="award", actor=request.user,
+        app = application_transition(application_id=app.pk, name="award", actor=request.user, data=data,
                                      expected_status=ApplicationStatus.NEGOTIATION)
     except ConditionsUnmet as exc:
         for reason in exc.unmet:

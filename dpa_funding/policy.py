@@ -239,6 +239,7 @@ _ACTIONS: dict[str, rules.Predicate] = {
     "application.select": is_officer,
     "application.begin_negotiation": is_officer,
     "application.decline": is_officer,
+    "application.follow_award": rules.always_deny,            # only the award lifecycle (system)
     # ---- Two-step solicitations: white papers (whitepapers app; obj: the white paper, or
     # its organization on create). Members draft and upload; the AOR signs (submit,
     # withdraw); officers decide (encourage with a proposal due date, discourage).

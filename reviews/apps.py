@@ -6,5 +6,5 @@ class ReviewsConfig(AppConfig):
     verbose_name = "Merit review"
 
     def ready(self):
-        # Registers the reviews.* guards and effects the workflow tables name.
-        from . import effects, guards  # noqa: F401
+        # Registers the review-assignment lifecycle and the reviews.* guards and effects.
+        from . import workflow  # noqa: F401

@@ -1,8 +1,9 @@
 """Writes of merit review: assignment, conflict-of-interest certification, scoring,
 submission, declining, and balanced automatic assignment.
 
-Every assignment status change writes a TransitionLog row (subject = the assignment) in the
-same transaction, and so is the reviewer's notice (a signal). Services that touch an
+Every assignment status change goes through the one door (``dpa_funding.lifecycle.fire``,
+table in reviews/workflow.py), which writes its TransitionLog row and audit event in the
+same transaction; so is the reviewer's notice of a new assignment (a signal). Services that touch an
 assignment lock its application first, then the assignment, so that they serialize with
 the application's own transitions and two reviewers submitting at once fire
 complete_review exactly once.
@@ -19,15 +20,15 @@ from django.utils import timezone
 from accounts.models import Membership, User
 from applications.choices import ApplicationStatus
 from applications.models import Application, FundingOpportunity
-from applications.services import application_transition, log_transition
-from dpa_funding import policy
+from applications.services import application_transition
+from dpa_funding import lifecycle, policy
 from dpa_funding.errors import InvalidTransition, ValidationFailed
+from dpa_funding.lifecycle import log_transition
 
 from .allocation import plan_assignments
 from .choices import NOT_RECUSED, OUTSTANDING, SCORE_MAX, SCORE_MIN, AssignmentStatus
 from .guards import all_reviews_submitted
 from .models import CriterionScore, ReviewAssignment
-from .scoring import weighted_score
 from .signals import review_assignment_created
 
 S = AssignmentStatus
@@ -49,13 +50,13 @@ def _lock(assignment: ReviewAssignment) -> tuple[Application, ReviewAssignment]:
     return app, locked
 
 
-def _set_status(assignment: ReviewAssignment, *, to: str, transition: str, actor,
-                comment: str = "", fields: tuple[str, ...] = ()) -> None:
-    from_state = assignment.status
-    assignment.status = to
-    assignment.save(update_fields=["status", "updated_at", *fields])
-    log_transition(subject=assignment, transition=transition, from_state=from_state, to_state=to,
-                   actor=actor, comment=comment)
+def _fire(assignment: ReviewAssignment, name: str, *, actor, data: dict | None = None) -> ReviewAssignment:
+    """Fire an assignment transition through the one door (the application is locked
+    already, by the caller); the returned assignment carries the locked application."""
+    app = assignment.application
+    fired = lifecycle.fire("review_assignment", assignment.pk, name, actor=actor, data=data)
+    fired.application = app
+    return fired
 
 
 def _exclusion_reason(application: Application, reviewer: User) -> str | None:
@@ -122,22 +123,9 @@ def assignment_certify_coi(*, actor, assignment: ReviewAssignment, has_conflict:
     access to the application ever), no conflict activates the assignment."""
     _require_own(actor, "review_assignment.certify_coi", assignment)
     app, assignment = _lock(assignment)
-    if assignment.status != S.PENDING_COI:
-        raise InvalidTransition("Conflict of interest has already been certified for this assignment.")
-    if app.status not in ASSIGNABLE_APPLICATION_STATES:
-        raise InvalidTransition("The application is no longer in review.")
+    name = "recuse" if has_conflict else "certify_no_conflict"
     statement = (statement or "").strip()
-    if has_conflict and not statement:
-        raise ValidationFailed({"statement": ["Describe the conflict of interest."]})
-    assignment.has_conflict = bool(has_conflict)
-    assignment.coi_statement = statement
-    assignment.coi_certified_at = timezone.now()
-    _set_status(
-        assignment, to=S.RECUSED if has_conflict else S.ACTIVE,
-        transition="recuse" if has_conflict else "certify_no_conflict", actor=actor, comment=statement,
-        fields=("has_conflict", "coi_statement", "coi_certified_at"),
-    )
-    return assignment
+    return _fire(assignment, name, actor=actor, data={"statement": statement, "comment": statement})
 
 
 def _require_scoring(app: Application, assignment: ReviewAssignment) -> None:
@@ -214,17 +202,7 @@ def assignment_submit(*, actor, assignment: ReviewAssignment) -> ReviewAssignmen
     _require_own(actor, "review_assignment.submit", assignment)
     app, assignment = _lock(assignment)
     _require_scoring(app, assignment)
-    scored = {s.criterion_id: s for s in assignment.scores.all()}
-    rubric = list(app.opportunity.rubric.all())
-    missing = [c.name for c in rubric if c.pk not in scored]
-    if missing:
-        raise ValidationFailed({"scores": [f"Score every criterion before submitting; missing: {', '.join(missing)}."]})
-    score = weighted_score((c.weight, scored[c.pk].score) for c in rubric)
-    if score is None:
-        raise ValidationFailed({"scores": ["Score at least one criterion (they cannot all be n/a)."]})
-    assignment.score = score
-    assignment.submitted_at = timezone.now()
-    _set_status(assignment, to=S.SUBMITTED, transition="submit", actor=actor, fields=("score", "submitted_at"))
+    assignment = _fire(assignment, "submit", actor=actor)
     _maybe_complete_review(app)
     return assignment
 
@@ -237,14 +215,8 @@ def assignment_decline(*, actor, assignment: ReviewAssignment, reason: str) -> R
     policy.require(actor, "review_assignment.decline", assignment,
                    message="Only the assigned reviewer or a program officer may decline this assignment.")
     app, assignment = _lock(assignment)
-    if assignment.status not in OUTSTANDING:
-        raise InvalidTransition(f"An assignment that is {assignment.get_status_display().lower()} cannot be declined.")
     reason = (reason or "").strip()
-    if not reason:
-        raise ValidationFailed({"reason": ["Give a reason for declining."]})
-    assignment.decline_reason = reason
-    _set_status(assignment, to=S.DECLINED, transition="decline", actor=actor, comment=reason,
-                fields=("decline_reason",))
+    assignment = _fire(assignment, "decline", actor=actor, data={"reason": reason, "comment": reason})
     _maybe_complete_review(app)
     return assignment
 
@@ -325,12 +297,8 @@ def assignments_close_outstanding(*, application: Application, reason: str) -> l
     application transition, which already holds the application's row lock. Closed
     assignments stop their due-date reminders and escalations (the sweep only chases
     outstanding ones)."""
-    closed = list(
-        ReviewAssignment.objects.select_for_update(of=("self",))
-        .filter(application=application, status__in=OUTSTANDING)
-    )
-    for assignment in closed:
-        assignment.decline_reason = reason
-        _set_status(assignment, to=S.DECLINED, transition="close", actor=None, comment=reason,
-                    fields=("decline_reason",))
-    return closed
+    outstanding = ReviewAssignment.objects.filter(application=application, status__in=OUTSTANDING)
+    return [
+        lifecycle.fire("review_assignment", pk, "close", actor=None, data={"reason": reason, "comment": reason})
+        for pk in outstanding.order_by("pk").values_list("pk", flat=True)
+    ]

@@ -218,6 +218,11 @@ class TransitionRequestSerializer(serializers.Serializer):
     response_due_at = serializers.DateTimeField(
         required=False, allow_null=True, help_text="Required for request_revision; in the future."
     )
+    acceptance_due_at = serializers.DateTimeField(
+        required=False, allow_null=True,
+        help_text="award only: the acceptance deadline (in the future); default 5:00 p.m. Eastern "
+                  "on the 30th day after issue.",
+    )
     expected_status = serializers.CharField(
         required=False, help_text="If given and the application is no longer in this status, "
                                   "nothing changes and 409 conflict is returned.",

@@ -241,8 +241,9 @@ class ApplicationViewSet(AllErrorsMixin, mixins.CreateModelMixin, mixins.ListMod
         body.is_valid(raise_exception=True)
         data = dict(body.validated_data)
         expected = data.pop("expected_status", None)
-        if data.get("response_due_at") is None:
-            data.pop("response_due_at", None)
+        for name_ in ("response_due_at", "acceptance_due_at"):
+            if data.get(name_) is None:
+                data.pop(name_, None)
         app = services.application_transition(application_id=app.pk, name=name, actor=request.user,
                                                data=data, expected_status=expected)
         return Response(ApplicationSerializer(app, context=self.get_serializer_context()).data)

@@ -5,10 +5,13 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from applications.choices import Instrument
-from awards.choices import LetterStatus, PaymentFrequency
+from awards.choices import AwardStatus, LetterStatus, PaymentFrequency
 from awards.models import Award
+from awards.workflow import AWARD
 
 MONEY = {"max_digits": 15, "decimal_places": 2}
+# Enum values for the OpenAPI schema (SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]).
+AWARD_TRANSITION_NAMES = [(t.name, t.label) for t in AWARD.transitions]
 
 
 class LoanTermsSerializer(serializers.Serializer):
@@ -124,7 +127,26 @@ class AwardSerializer(serializers.ModelSerializer):
 
 
 class RescindSerializer(serializers.Serializer):
-    comment = serializers.CharField(help_text="Why the award is rescinded (shown to the recipient).")
+    comment = serializers.CharField(required=False, allow_blank=True, default="",
+                                    help_text="Why the award is rescinded (shown to the recipient).")
+
+
+class DeclineAwardSerializer(serializers.Serializer):
+    comment = serializers.CharField(required=False, allow_blank=True, default="",
+                                    help_text="Why the recipient declines the award (required; "
+                                              "400 conditions_unmet when blank).")
+
+
+class AwardTransitionRequestSerializer(serializers.Serializer):
+    comment = serializers.CharField(required=False, allow_blank=True, default="",
+                                    help_text="Required by the transitions whose table says so.")
+
+
+class AwardTransitionSerializer(serializers.Serializer):
+    name = serializers.ChoiceField(choices=AWARD_TRANSITION_NAMES)
+    label = serializers.CharField()
+    target = serializers.ChoiceField(choices=AwardStatus.choices)
+    comment_required = serializers.BooleanField()
 
 
 class FundsLineSerializer(serializers.Serializer):

@@ -24,7 +24,7 @@ from awards import selectors, services
 from awards.choices import AwardStatus, LetterStatus
 from awards.models import Award, AwardTerms
 from awards.schedule import schedule_csv_rows
-from dpa_funding import policy
+from dpa_funding import lifecycle, policy
 from dpa_funding.api.files import FileDownloadNegotiation, binary_responses, file_response
 from dpa_funding.api.filters import IdFilter
 from dpa_funding.api.idempotency import IDEMPOTENCY_KEY, idempotent
@@ -34,7 +34,11 @@ from dpa_funding.api.validation import validate_all
 from dpa_funding.errors import NotFound, ValidationFailed
 
 from .serializers import (
+    AWARD_TRANSITION_NAMES,
     AwardSerializer,
+    AwardTransitionRequestSerializer,
+    AwardTransitionSerializer,
+    DeclineAwardSerializer,
     FundsSerializer,
     InstallmentSerializer,
     RescindSerializer,
@@ -232,20 +236,60 @@ class AwardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     @action(detail=True, methods=["post"], filter_backends=[])
     @idempotent
     def accept(self, request, pk=None):
-        award = services.award_accept(actor=request.user, award=self.get_object())
-        return Response(self.get_serializer(award).data)
+        return self._fire("accept", {})
+
+    @extend_schema(
+        summary="Decline the award (the organization's authorized representative)",
+        request=DeclineAwardSerializer, responses={200: AwardSerializer, **errors(400, 403, 404, 409)},
+        description="Before `acceptance_due_at`, with a comment (400 `conditions_unmet` without one). "
+                    "Releases the obligation; the application becomes `award_declined`.",
+    )
+    @action(detail=True, methods=["post"], filter_backends=[])
+    def decline(self, request, pk=None):
+        return self._fire("decline_award", validate_all(DeclineAwardSerializer(data=request.data)))
 
     @extend_schema(
         summary="Rescind an unaccepted award after its deadline (program officer)",
         request=RescindSerializer, responses={200: AwardSerializer, **errors(400, 403, 404, 409)},
-        description="Releases the award's obligation back to the opportunity's budget.",
+        description="Releases the award's obligation back to the opportunity's budget; the "
+                    "application becomes `award_rescinded`.",
     )
     @action(detail=True, methods=["post"], filter_backends=[])
     def rescind(self, request, pk=None):
+        return self._fire("rescind", validate_all(RescindSerializer(data=request.data)))
+
+    @extend_schema(
+        summary="Award transitions the requesting user may fire now",
+        parameters=[OpenApiParameter("id", int, OpenApiParameter.PATH)],
+        responses={200: AwardTransitionSerializer(many=True), **errors(404)},
+    )
+    @action(detail=True, methods=["get"], url_path="transitions", filter_backends=[])
+    def transitions(self, request, pk=None):
         award = self.get_object()
-        body = RescindSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        award = services.award_rescind(actor=request.user, award=award, comment=body.validated_data["comment"])
+        items = [{"name": t.name, "label": t.label, "target": t.target, "comment_required": t.comment_required}
+                 for t in lifecycle.available(award, request.user, "award")]
+        page = self.paginate_queryset(items)
+        return self.get_paginated_response(AwardTransitionSerializer(page, many=True).data)
+
+    @extend_schema(
+        operation_id="awards_transition",
+        summary="Fire an award transition (per the award workflow)",
+        parameters=[OpenApiParameter("id", int, OpenApiParameter.PATH),
+                    OpenApiParameter("name", str, OpenApiParameter.PATH,
+                                     enum=[name for name, _ in AWARD_TRANSITION_NAMES])],
+        request=AwardTransitionRequestSerializer,
+        responses={200: AwardSerializer, **errors(400, 403, 404, 409)},
+    )
+    @action(detail=True, methods=["post"], url_path=r"transitions/(?P<name>[^/.]+)", filter_backends=[])
+    def fire_transition(self, request, pk=None, name=None):
+        if not lifecycle.get("award").has(name):
+            raise NotFound(f"There is no transition named '{name}'.")
+        return self._fire(name, validate_all(AwardTransitionRequestSerializer(data=request.data)))
+
+    def _fire(self, name: str, data: dict):
+        award = services.award_transition(actor=self.request.user, award=self.get_object(), name=name,
+                                          data=data)
+        award = selectors.awards_visible_to(self.request.user).get(pk=award.pk)
         return Response(self.get_serializer(award).data)
 
     @extend_schema(

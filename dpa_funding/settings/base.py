@@ -265,6 +265,7 @@ SPECTACULAR_SETTINGS = {
         "WebhookDeliveryStatusEnum": "webhooks.choices.DeliveryStatus",
         "ApplicationTransitionEnum": "applications.api.serializers.TRANSITION_NAMES",
         "ApplicationHistoryTransitionEnum": "applications.api.serializers.HISTORY_TRANSITION_NAMES",
+        "AwardTransitionEnum": "awards.api.serializers.AWARD_TRANSITION_NAMES",
         "WhitePaperStatusEnum": "whitepapers.choices.WhitePaperStatus",
         "WhitePaperTransitionEnum": "whitepapers.api.serializers.TRANSITION_NAMES",
         "WhitePaperDocumentKindEnum": "whitepapers.choices.WhitePaperDocumentKind",

@@ -13,7 +13,7 @@ from applications.models import TransitionLog
 from applications.services import application_transition
 from awards.choices import AwardStatus, LetterStatus
 from awards.models import Award, LoanTerms, Obligation
-from awards.services import fiscal_year_of, format_award_number
+from awards.services import default_acceptance_due_at, fiscal_year_of, format_award_number
 from dpa_funding.errors import ConditionsUnmet, NotPermitted
 from dpa_funding.formatting import EASTERN
 from ops.models import OutboxMessage
@@ -53,6 +53,7 @@ def test_award_creates_one_award_and_obligation_and_queues_one_letter_on_commit(
     due = award.acceptance_due_at.astimezone(EASTERN)
     assert (due.hour, due.minute) == (17, 0)
     assert due.date() == award.issued_at.astimezone(EASTERN).date() + dt.timedelta(days=30)
+    assert award.acceptance_due_at == default_acceptance_due_at(award.issued_at)  # 5 p.m. Eastern, day 30
     logs = TransitionLog.objects.values_list("transition", "to_state")
     assert set(logs) == {("award", "awarded"), ("issue", "pending_acceptance")}
 
