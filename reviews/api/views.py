@@ -64,9 +64,10 @@ class ReviewAssignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
                    responses={200: s.ReviewAssignmentSerializer, **errors(400, 403, 404, 409)})
     @action(detail=True, methods=["post"])
     def coi(self, request, pk=None):
+        assignment = self.get_object()  # 404 before anything about the body (never reveal existence)
         body = s.CoiSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        assignment = services.assignment_certify_coi(actor=request.user, assignment=self.get_object(),
+        assignment = services.assignment_certify_coi(actor=request.user, assignment=assignment,
                                                      **body.validated_data)
         return self._respond(assignment)
 
@@ -74,9 +75,10 @@ class ReviewAssignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
                    responses={200: s.ReviewAssignmentSerializer, **errors(400, 403, 404, 409)})
     @action(detail=True, methods=["put"])
     def scores(self, request, pk=None):
+        assignment = self.get_object()  # 404 before anything about the body (never reveal existence)
         body = s.ScoresSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        assignment = services.assignment_save_scores(actor=request.user, assignment=self.get_object(),
+        assignment = services.assignment_save_scores(actor=request.user, assignment=assignment,
                                                      **body.validated_data)
         return self._respond(assignment)
 
@@ -91,9 +93,10 @@ class ReviewAssignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
                    responses={200: s.ReviewAssignmentSerializer, **errors(400, 403, 404, 409)})
     @action(detail=True, methods=["post"])
     def decline(self, request, pk=None):
+        assignment = self.get_object()  # 404 before anything about the body (never reveal existence)
         body = s.DeclineSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        assignment = services.assignment_decline(actor=request.user, assignment=self.get_object(),
+        assignment = services.assignment_decline(actor=request.user, assignment=assignment,
                                                  **body.validated_data)
         return self._respond(assignment)
 
