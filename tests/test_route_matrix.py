@@ -188,6 +188,16 @@ ROUTES: dict[str, tuple[str | None, str, str]] = {
     "api-white-paper-fire-transition": ("white_paper", "POST", "401 404 403 403 404 404 404 400 400 403"),
     "api-white-paper-history": ("white_paper", "GET", "401 404 200 200 404 404 404 200 200 200"),
     "api-white-paper-transitions": ("white_paper", "GET", "401 404 200 200 404 404 404 200 200 200"),
+    "login_code": (None, "GET", "302 302 302 302 302 302 302 302 302 302"),
+    "accounts:security": (None, "GET", "302 200 200 200 200 200 200 200 200 200"),
+    "accounts:member_remove": ("organization", "POST", "302 404 403 302 404 404 404 403 403 403"),
+    "accounts:invitation_list": (None, "GET", "302 200 200 200 200 200 200 200 200 200"),
+    "accounts:invitation_respond": ("invitation", "POST", "302 302 404 404 404 404 404 404 404 404"),
+    "api-logout": (None, "POST", "401 204 204 204 204 204 204 204 204 204"),
+    "api-organization-remove-member": ("organization", "DELETE", "401 404 403 404 404 404 404 403 403 403"),
+    "api-invitation-list": (None, "GET", "401 200 200 200 200 200 200 200 200 200"),
+    "api-invitation-accept": ("invitation", "POST", "401 200 404 404 404 404 404 404 404 404"),
+    "api-invitation-decline": ("invitation", "POST", "401 200 404 404 404 404 404 404 404 404"),
 }
 
 # ---------------------------------------------------------------- the world
@@ -219,7 +229,11 @@ def _world():
     endpoint = WebhookEndpoint.objects.create(organization=org, url="https://hooks.example.com/x",
                                               created_by=aor)
     delivery = WebhookDelivery.objects.create(endpoint=endpoint, event_type=EventType.values[0], payload={})
+    from accounts.models import Invitation
     from tests.whitepapers.helpers import submitted
+
+    invitation = Invitation.objects.create(organization=org, username=other.username, invitee=other,
+                                           invited_by=aor)
 
     white_paper = submitted(organization=org, aor=aor)
     users = dict(zip(ROLES, (None, other, contributor, aor, reviewer, recused, active, officer, awarding,
@@ -228,7 +242,7 @@ def _world():
         "application": app, "organization": org, "project": app.project, "opportunity": app.opportunity,
         "assignment": assignment, "award": award, "document": document, "notification": notification,
         "webhook_endpoint": endpoint, "webhook_delivery": delivery, "mineral": app.project.minerals.first(),
-        "white_paper": white_paper, "white_paper_document": white_paper.document,
+        "invitation": invitation, "white_paper": white_paper, "white_paper_document": white_paper.document,
     }
     return users, objects
 
@@ -266,6 +280,8 @@ def _url(pattern: str, name: str, obj) -> str:
     path = re.sub(r"<(?:\w+:)?pk>|\(\?P<pk>[^)]*\)", str(getattr(obj, "pk", 1)), path)
     path = re.sub(r"<(?:\w+:)?object_id>|\(\?P<object_id>[^)]*\)", str(getattr(obj, "pk", 1)), path)
     path = re.sub(r"<(?:\w+:)?name>|\(\?P<name>[^)]*\)", NAMES.get(name, "x"), path)
+    path = re.sub(r"<(?:\w+:)?answer>", "accept", path)
+    path = re.sub(r"<(?:\w+:)?user_id>|\(\?P<user_id>[^)]*\)", "999999", path)  # no such member
     path = re.sub(r"<(?:\w+:)?\w+>|\(\?P<\w+>[^)]*\)", "x", path)
     return "/" + path
 
