@@ -132,6 +132,8 @@ def _act(request, award, action, **kwargs):
 @login_required
 def award_accept(request, pk):
     award = _award_or_404(request, pk)
+    if not policy.may(request.user, "award.accept", award):  # who, before what they typed
+        raise PermissionDenied(policy.message_for("award.accept"))
     form = AcceptForm(request.POST, signer=request.user)
     if not form.is_valid():
         return _render_award(request, award, accept_form=form, status=400)

@@ -53,6 +53,9 @@ def _mark_second_factor_verified(client, user) -> None:
 
 def axe_violations(page) -> list[dict]:
     """WCAG 2.1 A/AA violations axe-core finds on the current page."""
+    # A dialog fading in (USWDS modals animate opacity) has, mid-fade, text lighter than
+    # it will be: wait until no animation or transition runs, so axe sees the settled page.
+    page.wait_for_function("() => document.getAnimations().every(a => a.playState !== 'running')")
     page.add_script_tag(path=str(AXE))
     result = page.evaluate(
         "async (tags) => { const r = await axe.run(document, {runOnly: {type: 'tag', values: tags}});"
