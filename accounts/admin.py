@@ -5,7 +5,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django_otp.admin import OTPAdminAuthenticationForm
 
 from . import mfa
-from .models import Membership, Organization, User
+from .models import Membership, Organization, Owner, User
 
 
 @admin.register(User)
@@ -28,13 +28,34 @@ class MembershipInline(admin.TabularInline):
     autocomplete_fields = ("user",)
 
 
+class OwnerInline(admin.TabularInline):
+    """Read-only here: owners change through accounts.services (the 100% check and the
+    organization's ownership_changed audit event)."""
+
+    model = Owner
+    extra = 0
+    fields = ("name", "country", "percent", "government_controlled")
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Organization)
 class OrganizationAdmin(admin.ModelAdmin):
-    list_display = ("legal_name", "uei", "ein", "country", "state", "foreign_ownership_percent", "feoc")
+    list_display = ("legal_name", "uei", "ein", "country", "state", "foreign_percent", "feoc")
     list_filter = ("country", "state")
     search_fields = ("legal_name", "uei", "ein", "cage_code")
     readonly_fields = ("created_at", "updated_at")
-    inlines = [MembershipInline]
+    inlines = [OwnerInline, MembershipInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("owners")
+
+    @admin.display(description="Foreign ownership (%)")
+    def foreign_percent(self, obj: Organization):
+        return obj.foreign_ownership_percent
 
     @admin.display(boolean=True, description="Foreign entity of concern")
     def feoc(self, obj: Organization) -> bool:

@@ -5,6 +5,10 @@ run ``full_clean`` themselves, and their ``ValidationFailed`` errors are mapped 
 the form with :func:`add_service_errors`, so each rule lives in exactly one place.
 """
 
+from decimal import Decimal
+from functools import cache
+
+import pycountry
 from django import forms
 
 from dpa_funding.errors import ValidationFailed
@@ -65,7 +69,10 @@ def add_service_errors(form: forms.BaseForm, exc: ValidationFailed) -> None:
     """Attach a service's field errors to the form: known fields get field errors, the rest
     (``__all__``, ``budget``, fields the form does not show) become non-field errors."""
     aliases = getattr(form, "error_aliases", {})
+    elsewhere = getattr(form, "errors_shown_elsewhere", ())
     for name, messages in exc.errors.items():
+        if name in elsewhere:
+            continue
         name = aliases.get(name, name)
         messages = messages if isinstance(messages, list | tuple) else [messages]
         for message in messages:
@@ -111,19 +118,6 @@ class RegisterForm(USWDSFormMixin, forms.Form):
         return data
 
 
-class CountryListField(forms.CharField):
-    """Comma-separated ISO 3166-1 alpha-2 codes <-> a list ("CA, au" -> ["CA", "AU"])."""
-
-    def prepare_value(self, value):
-        if isinstance(value, list | tuple):
-            return ", ".join(value)
-        return value
-
-    def to_python(self, value):
-        text = super().to_python(value) or ""
-        return [part.strip().upper() for part in text.replace(";", ",").split(",") if part.strip()]
-
-
 class LocationField(forms.ChoiceField):
     """Country and subdivision chosen together (``US-NV``, ``AU-WA``): the subdivision codes
     repeat across countries, so one select with a group per country avoids ambiguity."""
@@ -153,18 +147,15 @@ class LocationFormMixin:
 
 
 class OrganizationForm(LocationFormMixin, ServiceModelForm):
+    errors_shown_elsewhere = ("owners",)  # on the owner rows (OwnerFormSet)
     location = LocationField(help_text="Applicants in Australia or the United Kingdom are domestic "
                                        "sources only after a program officer's determination.")
-    foreign_owner_countries = CountryListField(
-        required=False, label="Foreign owner countries",
-        help_text="Comma-separated two-letter ISO country codes, e.g. CA, AU. Leave empty if none.",
-    )
 
     class Meta:
         model = Organization
         fields = [
             "legal_name", "uei", "ein", "cage_code", "naics_code", "address_line1", "city",
-            "postal_code", "congressional_district", "foreign_ownership_percent", "foreign_owner_countries",
+            "postal_code", "congressional_district",
         ]
         help_texts = {
             "uei": "SAM.gov Unique Entity ID: 12 characters, letters and digits, no I or O, not starting with 0.",
@@ -172,12 +163,70 @@ class OrganizationForm(LocationFormMixin, ServiceModelForm):
             "cage_code": "5 letters or digits (optional).",
             "naics_code": "6 digits.",
             "congressional_district": "US addresses only: e.g. NV-002, or WY-AL for at-large.",
-            "foreign_ownership_percent": "Share of the organization owned by foreign persons or entities.",
         }
 
     def service_fields(self) -> dict:
         fields = {name: self.cleaned_data[name] for name in self.Meta.fields}
         return {**fields, **LocationField.split(self.cleaned_data["location"])}
+
+
+@cache
+def owner_country_choices() -> list[tuple[str, str]]:
+    return [("", "- Select -"), *sorted(((c.alpha_2, c.name) for c in pycountry.countries),
+                                        key=lambda choice: choice[1])]
+
+
+class OwnerForm(USWDSFormMixin, forms.Form):
+    """One row of the ownership disclosure; a row left blank is ignored."""
+
+    name = forms.CharField(max_length=200, label="Owner name")
+    country = forms.ChoiceField(choices=owner_country_choices, label="Owner's country")
+    percent = forms.DecimalField(max_digits=5, decimal_places=2, min_value=Decimal("0.01"),
+                                 max_value=Decimal("100"), label="Share (%)")
+    government_controlled = forms.BooleanField(required=False, label="Government-controlled")
+
+
+class BaseOwnerFormSet(forms.BaseFormSet):
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].label = "Remove this owner"
+            form.fields["DELETE"].widget.attrs["class"] = "usa-checkbox__input"
+
+    def owners(self) -> list[dict]:
+        """The rows to keep, in order (blank extra rows and rows marked for removal dropped)."""
+        return [form.cleaned_data for form in self._kept_forms()]
+
+    def _kept_forms(self) -> list[forms.Form]:
+        return [form for form in self.forms
+                if form.has_changed() and not form.cleaned_data.get("DELETE")
+                and form.cleaned_data]
+
+    def add_service_errors(self, exc: ValidationFailed) -> None:
+        """Per-owner errors onto their rows; the total (or anything else) above the table."""
+        errors = exc.errors.get("owners")
+        if not isinstance(errors, dict):
+            return
+        kept = self._kept_forms()
+        for key, item in errors.items():
+            if key == "non_field_errors":
+                self.non_form_errors().extend(item)
+            elif isinstance(key, int) and key < len(kept):
+                for name, messages in item.items():
+                    for message in messages:
+                        kept[key].add_error(name if name in kept[key].fields else None, message)
+                kept[key].mark_errors()
+
+
+OwnerFormSet = forms.formset_factory(OwnerForm, formset=BaseOwnerFormSet, extra=2, can_delete=True,
+                                     max_num=50, validate_max=True)
+
+
+def owner_initial(organization) -> list[dict]:
+    if organization is None or organization.pk is None:
+        return []
+    return [{"name": o.name, "country": o.country, "percent": o.percent,
+             "government_controlled": o.government_controlled} for o in organization.owners.all()]
 
 
 class MemberAddForm(USWDSFormMixin, forms.Form):

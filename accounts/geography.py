@@ -97,3 +97,9 @@ def location_errors(country: str, state: str, congressional_district: str | None
             "Congressional districts apply to US addresses only; leave it empty."
         ]
     return errors
+
+
+def country_label(code: str) -> str:
+    """The name of any ISO 3166-1 alpha-2 country (owners may be from anywhere)."""
+    found = pycountry.countries.get(alpha_2=code) if isinstance(code, str) and len(code) == 2 else None
+    return getattr(found, "common_name", None) or getattr(found, "name", None) or str(code or "")

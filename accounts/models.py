@@ -9,20 +9,15 @@ from django.db import models
 
 from dpa_funding.querysets import RestrictedQuerySet
 
-from .choices import (
-    FOREIGN_ENTITY_OF_CONCERN_COUNTRIES,
-    FOREIGN_ENTITY_OF_CONCERN_MIN_PERCENT,
-    InvitationStatus,
-    MemberRole,
-    Role,
-)
+from .choices import InvitationStatus, MemberRole, Role
 from .geography import DETERMINATION_COUNTRIES, Country, location_errors, subdivision_name
+from .ownership import Ownership, assess, owner_dict
 from .validators import (
     USERNAME_HELP,
     validate_cage,
-    validate_country_codes,
     validate_ein,
     validate_naics,
+    validate_owner_country,
     validate_uei,
     validate_username,
 )
@@ -60,15 +55,6 @@ class Organization(models.Model):
     congressional_district = models.CharField(
         max_length=6, blank=True, help_text="US addresses only, e.g. NV-002 or WY-AL."
     )
-    foreign_ownership_percent = models.DecimalField(
-        max_digits=5,
-        decimal_places=2,
-        default=Decimal("0"),
-        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
-    )
-    foreign_owner_countries = models.JSONField(
-        default=list, blank=True, validators=[validate_country_codes]
-    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -95,12 +81,41 @@ class Organization(models.Model):
     def state_name(self) -> str:
         return subdivision_name(self.country, self.state)
 
+    # Ownership is derived from the owner rows (accounts.ownership); list pages prefetch
+    # ``owners`` so these cost no query per organization.
+    @property
+    def ownership(self) -> Ownership:
+        if self.pk is None:
+            return assess([])
+        return assess(self.owners.all())
+
+    @property
+    def foreign_ownership_percent(self) -> Decimal:
+        return self.ownership.foreign_ownership_percent
+
+    @property
+    def foreign_owner_countries(self) -> list[str]:
+        return self.ownership.foreign_owner_countries
+
     @property
     def foreign_entity_of_concern(self) -> bool:
-        """Owned 25% or more by an owner in China, Russia, Iran or North Korea (42 USC 18741)."""
-        return self.foreign_ownership_percent >= FOREIGN_ENTITY_OF_CONCERN_MIN_PERCENT and bool(
-            FOREIGN_ENTITY_OF_CONCERN_COUNTRIES & set(self.foreign_owner_countries or [])
-        )
+        """Covered-nation owners (CN, RU, IR, KP) hold 25% or more together, or one of them is
+        government-controlled (42 U.S.C. 18741; domain.md)."""
+        return self.ownership.foreign_entity_of_concern
+
+    @property
+    def covered_nation_disclosure(self) -> bool:
+        """Any covered-nation owner at all: a disclosure the officer reviews."""
+        return self.ownership.covered_nation_disclosure
+
+    @property
+    def foreign_entity_of_concern_reasons(self) -> list[str]:
+        return self.ownership.reasons
+
+    @property
+    def owners_recorded(self) -> list[dict]:
+        """The owners as dicts, the shape the frozen submitted record holds (pages show either)."""
+        return [owner_dict(o) for o in self.owners.all()] if self.pk else []
 
     @property
     def address_lines(self) -> list[str]:
@@ -108,6 +123,32 @@ class Organization(models.Model):
         if self.country != Country.US:
             lines.append(Country(self.country).label)
         return lines
+
+
+class Owner(models.Model):
+    """One disclosed owner of an organization (foreign ownership, control or influence).
+
+    Written only through ``accounts.services.owners_replace`` (which checks that the shares
+    add up to at most 100% and audits the change as one event on the organization)."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="owners")
+    name = models.CharField(max_length=200)
+    country = models.CharField(max_length=2, validators=[validate_owner_country],
+                               help_text="ISO 3166-1 alpha-2 code of the owner's country.")
+    percent = models.DecimalField(
+        max_digits=5, decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal("100"))],
+    )
+    government_controlled = models.BooleanField(
+        default=False, help_text="Owned or controlled by a foreign government.")
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["organization", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.country}, {self.percent}%)"
 
 
 class Membership(models.Model):

@@ -1,16 +1,20 @@
 """Writes for users, organizations and memberships."""
 
+from decimal import Decimal
+
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from applications.selectors import forget_member_roles
+from audit.services import audit_event
 from dpa_funding import policy
 from dpa_funding.errors import Conflict, InvalidTransition, NotFound, NotPermitted, ValidationFailed
 
 from .choices import InvitationStatus, MemberRole, Role
-from .models import Invitation, Membership, Organization, User
+from .models import Invitation, Membership, Organization, Owner, User
+from .ownership import MAX_TOTAL_PERCENT, assess, owner_dict
 
 # The same words whoever holds the name or address (an applicant or federal staff): the
 # answer says only that it cannot be used.
@@ -60,32 +64,105 @@ def user_create(*, username: str, email: str, password: str, role: str = Role.AP
 
 
 @transaction.atomic
-def organization_create(*, actor: User, **fields) -> Organization:
-    """Register an applicant organization; its creator becomes the authorized representative."""
+def organization_create(*, actor: User, owners: list[dict] | None = None, **fields) -> Organization:
+    """Register an applicant organization with its owners; its creator becomes the
+    authorized representative. Organization and owner errors are reported together."""
     policy.require(actor, "organization.create")
     fields = _normalize(fields)
     org = Organization(**fields)
-    _clean(org)
+    errors = _errors(org)
+    owner_rows, owner_errors = ownership_errors(owners or [])
+    if errors or owner_errors:
+        raise ValidationFailed({**errors, **owner_errors})
     try:
         with transaction.atomic():
             org.save()
     except IntegrityError:  # a simultaneous registration took the UEI after our check
         raise ValidationFailed({"uei": ["An organization with this UEI is already registered."]}) from None
+    _replace_owners(org, owner_rows)
     Membership.objects.create(organization=org, user=actor, role=MemberRole.AUTHORIZED_REPRESENTATIVE)
     forget_member_roles(actor)
     return org
 
 
 @transaction.atomic
-def organization_update(*, actor: User, organization: Organization, **fields) -> Organization:
-    """Only the authorized representative edits the organization's registration."""
+def organization_update(*, actor: User, organization: Organization, owners: list[dict] | None = None,
+                        **fields) -> Organization:
+    """Only the authorized representative edits the organization's registration.
+    ``owners`` None leaves the owners as they are; a list replaces them all."""
     policy.require(actor, "organization.change", organization)
     org = Organization.objects.select_for_update().get(pk=organization.pk)
     for name, value in _normalize(fields).items():
         setattr(org, name, value)
-    _clean(org)
+    errors = _errors(org)
+    owner_rows, owner_errors = ownership_errors(owners) if owners is not None else ([], {})
+    if errors or owner_errors:
+        raise ValidationFailed({**errors, **owner_errors})
     org.save()
+    if owners is not None:
+        _replace_owners(org, owner_rows)
     return org
+
+
+def _errors(instance, exclude=()) -> dict:
+    try:
+        instance.full_clean(exclude=list(exclude))
+    except ValidationError as exc:
+        return exc.message_dict
+    return {}
+
+
+# ---------------------------------------------------------------- owners
+
+
+def ownership_errors(owners: list[dict]) -> tuple[list[Owner], dict]:
+    """Unsaved owner rows and every problem with them, shaped as DRF shapes a nested list's
+    errors: ``{"owners": {<index>: {field: [...]}, "non_field_errors": [total]}}``. The
+    total share may not exceed 100%; it is checked over the shares that are valid numbers."""
+    rows, per_owner, total = [], {}, Decimal("0")
+    for index, data in enumerate(owners):
+        data = data if isinstance(data, dict) else {}
+        owner = Owner(name=str(data.get("name") or "").strip(),
+                      country=str(data.get("country") or "").strip().upper(),
+                      percent=data.get("percent"),
+                      government_controlled=bool(data.get("government_controlled")))
+        item = _errors(owner, exclude=["organization"])
+        if item:
+            per_owner[index] = item
+        rows.append(owner)
+        if "percent" not in item:
+            total += Decimal(str(owner.percent))
+    total_error = owners_total_error(total)
+    if total_error:
+        per_owner["non_field_errors"] = [total_error]
+    return rows, ({"owners": per_owner} if per_owner else {})
+
+
+def owners_total_error(total: Decimal) -> str | None:
+    if total <= MAX_TOTAL_PERCENT:
+        return None
+    return (f"The owners' shares add up to {total.normalize():f}%; the total may not exceed "
+            f"{MAX_TOTAL_PERCENT.normalize():f}%.")
+
+
+def _replace_owners(org: Organization, rows: list[Owner]) -> None:
+    """Replace the owner rows when they changed, as one audited ownership change."""
+    before = [owner_dict(o) for o in org.owners.order_by("id")]
+    after = [owner_dict(o) for o in rows]
+    if before == after:
+        return
+    old = assess(org.owners.all())
+    org.owners.all().delete()
+    for row in rows:
+        row.organization = org
+    Owner.objects.bulk_create(rows)
+    new = assess(rows)
+    audit_event(obj=org, action="ownership_changed", changes={
+        "before": {"owners": before, "foreign_entity_of_concern": old.foreign_entity_of_concern},
+        "after": {"owners": after, "foreign_entity_of_concern": new.foreign_entity_of_concern},
+    })
+    if hasattr(org, "_prefetched_objects_cache"):
+        org._prefetched_objects_cache.pop("owners", None)
 
 
 @transaction.atomic
@@ -177,8 +254,6 @@ def _normalize(fields: dict) -> dict:
     for key in ("uei", "cage_code", "state", "country"):
         if isinstance(out.get(key), str):
             out[key] = out[key].strip().upper()
-    if isinstance(out.get("foreign_owner_countries"), list):
-        out["foreign_owner_countries"] = [str(c).strip().upper() for c in out["foreign_owner_countries"]]
     if isinstance(out.get("congressional_district"), str):
         out["congressional_district"] = out["congressional_district"].strip().upper()
     return out

@@ -66,3 +66,11 @@ def validate_username(value: str) -> None:
     if not USERNAME_RE.match(value or ""):
         raise ValidationError("Usernames may contain only the letters A-Z, digits and . _ - (no spaces "
                               "or other characters).", code="invalid_username")
+
+
+def validate_owner_country(value: str) -> None:
+    from .geography import is_iso_country
+
+    if not is_iso_country(value):
+        raise ValidationError("Country must be an ISO 3166-1 alpha-2 code such as 'CA' or 'CN'.",
+                              code="invalid_country")

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Count, OuterRef, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -20,7 +21,14 @@ from dpa_funding.errors import NotFound as DomainNotFound
 
 from . import services
 from .choices import InvitationStatus, MemberRole, Role
-from .forms import MemberAddForm, OrganizationForm, RegisterForm, add_service_errors
+from .forms import (
+    MemberAddForm,
+    OrganizationForm,
+    OwnerFormSet,
+    RegisterForm,
+    add_service_errors,
+    owner_initial,
+)
 from .models import Invitation, Membership, Organization
 
 PAGE_SIZE = 25
@@ -56,7 +64,7 @@ def organization_list(request):
         .values("organization").annotate(n=Count("id")).values("n")
     )
     orgs = (
-        Organization.objects.restrict(request.user)
+        Organization.objects.restrict(request.user).prefetch_related("owners")
         .annotate(my_role=Subquery(my_role), member_count=Subquery(member_count))
         .order_by("legal_name")
     )
@@ -75,20 +83,46 @@ def organization_list(request):
 def organization_create(request):
     policy.require(request.user, "organization.create")
     form = OrganizationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            org = services.organization_create(actor=request.user, **form.service_fields())
-        except ValidationFailed as exc:
-            add_service_errors(form, exc)
-        else:
+    owners = OwnerFormSet(request.POST or None, prefix="owners")
+    if request.method == "POST":
+        org = _save(form, owners, lambda fields, rows: services.organization_create(
+            actor=request.user, owners=rows, **fields))
+        if org is not None:
             messages.success(request, f"{org.legal_name} is registered. You are its authorized representative.")
             return redirect("accounts:organization_detail", pk=org.pk)
-    return render(request, "accounts/organization_form.html", {"form": form, "organization": None})
+    return render(request, "accounts/organization_form.html",
+                  {"form": form, "owners": owners, "organization": None})
+
+
+class _DryRun(Exception):
+    pass
+
+
+def _save(form, owners, write):
+    """Validate the organization form and the owner rows together and call
+    ``write(fields, owner_rows)``. When only the owner rows fail to parse, the service still
+    runs (rolled back) on the rest, so its errors on the organization show in the same answer."""
+    form_ok, owners_ok = form.is_valid(), owners.is_valid()  # both, no short-circuit
+    if not form_ok:
+        return None
+    try:
+        with transaction.atomic():
+            result = write(form.service_fields(), owners.owners() if owners_ok else [])
+            if not owners_ok:
+                raise _DryRun
+    except _DryRun:
+        return None
+    except ValidationFailed as exc:
+        add_service_errors(form, exc)
+        if owners_ok:
+            owners.add_service_errors(exc)
+        return None
+    return result
 
 
 @login_required
 def organization_detail(request, pk: int):
-    org = get_object_or_404(Organization.objects.restrict(request.user), pk=pk)
+    org = get_object_or_404(Organization.objects.restrict(request.user).prefetch_related("owners"), pk=pk)
     memberships = org.memberships.select_related("user").order_by("role", "user__username")
     user_is_aor = policy.may(request.user, "organization.change", org)
     return render(request, "accounts/organization_detail.html", {
@@ -108,15 +142,15 @@ def organization_edit(request, pk: int):
     org = get_object_or_404(Organization.objects.restrict(request.user), pk=pk)
     policy.require(request.user, "organization.change", org)
     form = OrganizationForm(request.POST or None, instance=org)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.organization_update(actor=request.user, organization=org, **form.service_fields())
-        except ValidationFailed as exc:
-            add_service_errors(form, exc)
-        else:
+    owners = OwnerFormSet(request.POST or None, prefix="owners", initial=owner_initial(org))
+    if request.method == "POST":
+        saved = _save(form, owners, lambda fields, rows: services.organization_update(
+            actor=request.user, organization=org, owners=rows, **fields))
+        if saved is not None:
             messages.success(request, "Organization details saved.")
             return redirect("accounts:organization_detail", pk=org.pk)
-    return render(request, "accounts/organization_form.html", {"form": form, "organization": org})
+    return render(request, "accounts/organization_form.html",
+                  {"form": form, "owners": owners, "organization": org})
 
 
 @login_required

@@ -73,6 +73,13 @@ DEMO_ORG = {
     "legal_name": "Bitterroot Critical Metals, Inc. (fictional demo company)",
     "ein": "841234567", "naics_code": "331410", "address_line1": "1200 Demo Avenue",
     "city": "Salmon", "state": "ID", "postal_code": "83467", "congressional_district": "ID-02",
+    # Fictional owners: a Canadian fund and a token Chinese holding. Disclosed to the officer
+    # for review, but below the foreign-entity-of-concern threshold (domain.md).
+    "owners": [
+        {"name": "Bitterroot Founders LLC (fictional)", "country": "US", "percent": Decimal("60.00")},
+        {"name": "Laurentian Resource Partners LP (fictional)", "country": "CA", "percent": Decimal("30.00")},
+        {"name": "Xinlu Minerals Investment Co. (fictional)", "country": "CN", "percent": Decimal("2.00")},
+    ],
 }
 
 

@@ -9,8 +9,12 @@ applications. ``record_of`` falls back to the live rows for an application never
 submitted through the system (a draft, or data imported without a snapshot).
 """
 
+from decimal import Decimal
+
 from django.utils.functional import cached_property
 
+from accounts.choices import FOREIGN_ENTITY_OF_CONCERN_COUNTRIES
+from accounts.ownership import assess, owner_dict
 from audit.chain import jsonable
 from dpa_funding import lifecycle
 
@@ -24,17 +28,32 @@ def _fields(obj) -> dict:
             if f.name not in _SKIP}
 
 
-def _owners(org) -> list[dict]:
-    # Per-owner disclosures live in their own table when the ownership model has one.
-    manager = getattr(org, "owners", None)
-    if manager is None or not hasattr(manager, "all"):
-        return []
-    return [{k: v for k, v in _fields(owner).items() if k != "organization"} for owner in manager.all()]
-
-
 def organization_snapshot(org) -> dict:
-    return {"id": org.pk, **_fields(org), "owners": _owners(org),
-            "foreign_entity_of_concern": bool(org.foreign_entity_of_concern)}
+    # Ownership is derived from the owner rows (accounts.ownership): record the owners and
+    # what was derived from them, so the record never re-derives from later owners.
+    owners = list(org.owners.all())
+    ownership = assess(owners)
+    return {"id": org.pk, **_fields(org), "owners": [owner_dict(o) for o in owners],
+            "foreign_ownership_percent": jsonable(ownership.foreign_ownership_percent),
+            "foreign_owner_countries": ownership.foreign_owner_countries,
+            "foreign_entity_of_concern": ownership.foreign_entity_of_concern,
+            "covered_nation_disclosure": ownership.covered_nation_disclosure,
+            "foreign_entity_of_concern_reasons": ownership.reasons}
+
+
+def _recorded_ownership(org: dict) -> dict:
+    """The derived ownership values as recorded; records frozen before owners were rows hold
+    the single disclosure (percent and countries) and no owner list."""
+    countries = list(org.get("foreign_owner_countries") or [])
+    covered = bool(FOREIGN_ENTITY_OF_CONCERN_COUNTRIES & set(countries))
+    return {
+        "foreign_entity_of_concern": bool(org.get("foreign_entity_of_concern")),
+        "foreign_ownership_percent": Decimal(str(org.get("foreign_ownership_percent") or "0")),
+        "foreign_owner_countries": countries,
+        "covered_nation_disclosure": org.get("covered_nation_disclosure", covered),
+        "foreign_entity_of_concern_reasons": org.get("foreign_entity_of_concern_reasons", []),
+        "owners_recorded": org.get("owners", []),
+    }
 
 
 def project_snapshot(project) -> dict:
@@ -122,10 +141,7 @@ class RecordView:
             from .models import Project
 
             org, project = record["organization"], record["project"]
-            self.organization = Frozen(_instance(Organization, org), {
-                "foreign_entity_of_concern": org["foreign_entity_of_concern"],
-                "owners_recorded": org.get("owners", []),
-            })
+            self.organization = Frozen(_instance(Organization, org), _recorded_ownership(org))
             self.project = Frozen(_instance(Project, project), {})
             self.budget = record["budget"]
         else:

@@ -359,7 +359,9 @@ def officer_queue(request):
     policy.require(request.user, "queue.view", message="The screening queue is for program officers.")
     form = QueueFilterForm(request.GET or None)
     apps = (Application.objects.restrict(request.user).filter(status__in=QUEUE_STATUSES)
-            .with_list_related().order_by("submitted_at", "id"))
+            .with_list_related().order_by("submitted_at", "id")
+            # The ownership flags of records not frozen by a submit derive from live owners.
+            .prefetch_related("organization__owners"))
     if form.is_valid():
         if form.cleaned_data.get("opportunity"):
             apps = apps.filter(opportunity=form.cleaned_data["opportunity"])

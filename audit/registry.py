@@ -32,6 +32,8 @@ NOT_AUDITED = {
     "notifications.reminderlog": "bookkeeping of reminders sent by the sweep",
     "webhooks.webhookdelivery": "delivery bookkeeping of audited events; the AOR reads it as the delivery log",
     "webhooks.webhookattempt": "one HTTP attempt of a delivery, kept in the delivery log",
+    "accounts.owner": "replaced as a set; audited as one ownership_changed event on the "
+                      "organization with every owner before and after (accounts.services)",
 }
 
 # Field values never written into the log (only that they changed).

@@ -475,6 +475,16 @@ def _organizations(user):
     return True if is_federal_reader(user) else Q(pk__in=_member_org_ids(user))
 
 
+# ---- Ownership and SAM exclusions (issue 14: owners as rows, responsibility checks) ----
+# Owners are seen by whoever sees their organization; SAM extract data and exclusion checks
+# are federal-only (a possible match is an officer's finding, not the applicant's to read).
+
+
+@_scope("accounts.owner", "view")
+def _owners(user):
+    return True if is_federal_reader(user) else Q(organization_id__in=_member_org_ids(user))
+
+
 @_scope("accounts.membership", "view")
 def _memberships(user):
     return True if is_federal_reader(user) else Q(organization_id__in=_member_org_ids(user))

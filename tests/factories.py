@@ -13,7 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from accounts.choices import MemberRole, Role
-from accounts.models import Membership, Organization, User
+from accounts.models import Membership, Organization, Owner, User
 from applications.choices import (
     ApplicationStatus,
     DocumentKind,
@@ -72,6 +72,27 @@ class OrganizationFactory(factory.django.DjangoModelFactory):
     state = "NV"
     postal_code = "89801"
     congressional_district = "NV-002"
+
+
+class OwnerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Owner
+
+    organization = factory.SubFactory(OrganizationFactory)
+    name = factory.Sequence(lambda n: f"Owner {n} Holdings")
+    country = "CA"
+    percent = Decimal("10.00")
+    government_controlled = False
+
+
+def owned(*owners, **org_fields) -> Organization:
+    """An organization with owners given as (country, percent[, government_controlled])."""
+    org = OrganizationFactory(**org_fields)
+    for index, spec in enumerate(owners):
+        country, percent, *rest = spec
+        OwnerFactory(organization=org, name=f"Owner {index + 1}", country=country,
+                     percent=Decimal(str(percent)), government_controlled=bool(rest and rest[0]))
+    return org
 
 
 class MembershipFactory(factory.django.DjangoModelFactory):

@@ -1,9 +1,14 @@
 """Serializers for the accounts API. Validation of identifiers lives in the model
 validators and runs in the services, so field errors have one source."""
 
+from decimal import Decimal
+from functools import cache
+
+import pycountry
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from accounts import services
 from accounts.choices import InvitationStatus, MemberRole
 from accounts.geography import Country
 from accounts.models import Invitation, Membership, Organization, User
@@ -62,9 +67,58 @@ class MeSerializer(UserSerializer):
 
 ORGANIZATION_FIELDS = [
     "legal_name", "uei", "ein", "cage_code", "naics_code", "address_line1", "city", "state",
-    "postal_code", "congressional_district", "country", "foreign_ownership_percent",
-    "foreign_owner_countries",
+    "postal_code", "congressional_district", "country",
 ]
+
+
+@cache
+def owner_country_choices() -> list[tuple[str, str]]:
+    return sorted((c.alpha_2, c.name) for c in pycountry.countries)
+
+
+class OwnerListSerializer(serializers.ListSerializer):
+    """Adds the 100% total to the per-owner errors, so one 400 names every problem."""
+
+    def to_internal_value(self, data):
+        try:
+            return super().to_internal_value(data)
+        except serializers.ValidationError as exc:
+            detail = exc.detail
+            if isinstance(detail, dict) and isinstance(data, list):
+                total = sum((_share(item) for item in data), Decimal("0"))
+                message = services.owners_total_error(total)
+                if message:
+                    detail = {**detail, "non_field_errors": [message]}
+            raise serializers.ValidationError(detail) from None
+
+
+def _share(item) -> Decimal:
+    try:
+        value = Decimal(str(item.get("percent"))) if isinstance(item, dict) else Decimal("0")
+    except ArithmeticError:
+        return Decimal("0")
+    return value if value.is_finite() and 0 < value <= 100 else Decimal("0")
+
+
+class OwnerSerializer(serializers.Serializer):
+    """One disclosed owner. Shares and countries are checked (with the 100% total) in
+    accounts.services, so every owner's problems come back in one 400."""
+
+    name = serializers.CharField(max_length=200)
+    country = serializers.ChoiceField(choices=owner_country_choices(),
+                                      help_text="ISO 3166-1 alpha-2 code, e.g. 'CA' or 'CN'.")
+    percent = serializers.DecimalField(max_digits=5, decimal_places=2, min_value=Decimal("0.01"),
+                                       max_value=Decimal("100"), coerce_to_string=True)
+    government_controlled = serializers.BooleanField(default=False)
+
+    class Meta:
+        list_serializer_class = OwnerListSerializer
+
+    def to_internal_value(self, data):
+        # Accept lower-case country codes, as the organization's own country does.
+        if isinstance(data, dict) and isinstance(data.get("country"), str):
+            data = {**data, "country": data["country"].strip().upper()}
+        return super().to_internal_value(data)
 # Format and uniqueness rules run in accounts.services (after normalizing case), which reports
 # them as field errors; repeating them here would reject "nv-002" before it is normalized.
 _NO_FIELD_VALIDATORS = {name: {"validators": []} for name in ORGANIZATION_FIELDS}
@@ -73,9 +127,23 @@ _NO_FIELD_VALIDATORS = {name: {"validators": []} for name in ORGANIZATION_FIELDS
 class OrganizationSerializer(serializers.ModelSerializer):
     """An applicant organization. ``foreign_entity_of_concern`` is shown to federal staff only."""
 
+    owners = OwnerSerializer(
+        many=True, required=False,
+        help_text="Every owner (name, country, percent, government-controlled); the shares may "
+                  "not add up to more than 100%. On PATCH, a list replaces all owners.",
+    )
+    foreign_ownership_percent = serializers.DecimalField(
+        max_digits=5, decimal_places=2, read_only=True,
+        help_text="Derived: the shares of owners outside the United States.",
+    )
     foreign_owner_countries = serializers.ListField(
-        child=serializers.CharField(max_length=2, min_length=2), required=False,
-        help_text="ISO 3166-1 alpha-2 codes, e.g. ['CA', 'AU'].",
+        child=serializers.CharField(max_length=2, min_length=2), read_only=True,
+        help_text="Derived: the countries of owners outside the United States (ISO 3166-1 alpha-2).",
+    )
+    covered_nation_disclosure = OptionalBooleanField(
+        read_only=True, required=False,
+        help_text="An owner from a covered nation (CN, RU, IR, KP) holds any share: a disclosure "
+                  "for the officer to review; present only for federal staff.",
     )
     # Left out of applicants' responses, so the schema must not call it required.
     foreign_entity_of_concern = OptionalBooleanField(
@@ -98,7 +166,8 @@ class OrganizationSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Organization
-        fields = ["id", *ORGANIZATION_FIELDS, "foreign_entity_of_concern",
+        fields = ["id", *ORGANIZATION_FIELDS, "owners", "foreign_ownership_percent",
+                  "foreign_owner_countries", "foreign_entity_of_concern", "covered_nation_disclosure",
                   "needs_domestic_source_determination", "created_at", "updated_at"]
         read_only_fields = ["id", "created_at", "updated_at"]
         extra_kwargs = _NO_FIELD_VALIDATORS
@@ -108,6 +177,7 @@ class OrganizationSerializer(serializers.ModelSerializer):
         request = self.context.get("request")
         if not (request and policy.may(request.user, "staff.read")):
             data.pop("foreign_entity_of_concern", None)
+            data.pop("covered_nation_disclosure", None)
             data.pop("needs_domestic_source_determination", None)
         return data
 

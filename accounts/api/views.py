@@ -138,7 +138,8 @@ class OrganizationViewSet(AllErrorsMixin, mixins.CreateModelMixin, mixins.ListMo
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Organization.objects.none()
-        return Organization.objects.restrict(self.request.user).order_by("legal_name", "id")
+        return (Organization.objects.restrict(self.request.user).prefetch_related("owners")
+                .order_by("legal_name", "id"))
 
     def get_permissions(self):
         # Only applicants create these: refuse staff with 403 before validating the body.

@@ -32,3 +32,11 @@ def state_label(value):
 def transition_label(value):
     """A transition name as people read it ("Start screening")."""
     return formatting.transition_label(value)
+
+
+@register.filter
+def country_name(code):
+    """An ISO 3166-1 alpha-2 code as its country's name ("CN" -> "China")."""
+    from accounts.geography import country_label
+
+    return country_label(code)

@@ -2,7 +2,7 @@ import pytest
 
 from accounts.choices import MemberRole
 from accounts.models import Membership, Organization
-from tests.factories import MembershipFactory, OrganizationFactory, UserFactory, aor_of
+from tests.factories import MembershipFactory, OrganizationFactory, UserFactory, aor_of, owned
 
 pytestmark = pytest.mark.django_db
 
@@ -14,7 +14,7 @@ def org_body(**overrides):
         "legal_name": "Great Basin Lithium Inc.", "uei": "J7M4K2L9N3P5", "ein": "881234567",
         "cage_code": "7ABC1", "naics_code": "212290", "address_line1": "1 Main St", "city": "Reno",
         "state": "NV", "postal_code": "89501", "congressional_district": "NV-002",
-        "foreign_ownership_percent": "10.00", "foreign_owner_countries": ["CA"],
+        "owners": [{"name": "Maple Leaf Holdings", "country": "CA", "percent": "10.00"}],
     }
     body.update(overrides)
     return body
@@ -44,7 +44,6 @@ def test_applicant_creates_organization_and_becomes_its_aor(client_for):
     ("naics_code", "2122"),
     ("cage_code", "12"),
     ("congressional_district", "Nevada 2"),
-    ("foreign_owner_countries", ["Canada"]),
 ])
 def test_invalid_identifiers_are_field_errors(client_for, field, value):
     response = client_for(UserFactory()).post(URL, org_body(**{field: value}), format="json")
@@ -76,7 +75,7 @@ def test_members_see_only_their_organizations_and_officers_see_all(client_for):
 
 
 def test_foreign_entity_of_concern_is_shown_only_to_officers(client_for):
-    org = OrganizationFactory(foreign_ownership_percent=30, foreign_owner_countries=["CN"])
+    org = owned(("CN", 30))
     MembershipFactory(organization=org)
     officer_view = client_for(UserFactory(officer=True)).get(f"{URL}{org.pk}/").json()
     assert officer_view["foreign_entity_of_concern"] is True

@@ -145,7 +145,7 @@ def test_html_organization_form_takes_country_and_subdivision_together(client, d
     data = {"legal_name": "Highland Rare Earths", "uei": "K8M4K2L9N3P6", "ein": "881234569",
             "naics_code": "212290", "address_line1": "1 High St", "city": "Inverness",
             "postal_code": "IV1 1AA", "location": "GB-SCT", "congressional_district": "",
-            "foreign_ownership_percent": "0"}
+            "owners-TOTAL_FORMS": "0", "owners-INITIAL_FORMS": "0"}
     response = client.post("/accounts/organizations/new/", data)
     assert response.status_code == 302, response.content.decode()[:2000]
     org = Organization.objects.get(uei="K8M4K2L9N3P6")

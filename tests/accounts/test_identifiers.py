@@ -1,11 +1,9 @@
 """Federal identifier validation (SF-424 core data) and the derived FEOC flag."""
 
-from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
 
-from accounts.models import Organization
 from accounts.validators import (
     validate_cage,
     validate_congressional_district,
@@ -65,20 +63,3 @@ def test_congressional_district_format():
     for bad in ("NV2", "nv-02", "NV-2"):
         with pytest.raises(ValidationError):
             validate_congressional_district(bad)
-
-
-@pytest.mark.parametrize(
-    "percent, countries, flagged",
-    [
-        ("25", ["CN"], True),  # threshold is inclusive
-        ("24.99", ["CN"], False),
-        ("60", ["CA", "AU"], False),
-        ("30", ["AU", "RU"], True),
-        ("100", ["KP"], True),
-        ("40", ["IR"], True),
-        ("0", [], False),
-    ],
-)
-def test_foreign_entity_of_concern_flag(percent, countries, flagged):
-    org = Organization(foreign_ownership_percent=Decimal(percent), foreign_owner_countries=countries)
-    assert org.foreign_entity_of_concern is flagged

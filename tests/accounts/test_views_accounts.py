@@ -5,14 +5,17 @@ from django.urls import reverse
 
 from accounts.choices import MemberRole, Role
 from accounts.models import Membership, Organization, User
-from tests.factories import MembershipFactory, OrganizationFactory, UserFactory, aor_of
+from tests.factories import MembershipFactory, OrganizationFactory, UserFactory, aor_of, owned
 
 pytestmark = pytest.mark.django_db
 
 ORG_DATA = {
     "legal_name": "Basin Rare Earths Inc.", "uei": "ZQ12ABCD3456", "ein": "123456780", "cage_code": "1ABC2",
     "naics_code": "212290", "address_line1": "1 Main St", "city": "Reno", "location": "US-NV", "postal_code": "89501",
-    "congressional_district": "NV-002", "foreign_ownership_percent": "30", "foreign_owner_countries": "cn, ca",
+    "congressional_district": "NV-002",
+    "owners-TOTAL_FORMS": "3", "owners-INITIAL_FORMS": "0", "owners-MIN_NUM_FORMS": "0", "owners-MAX_NUM_FORMS": "50",
+    "owners-0-name": "Dragon Ore Holdings", "owners-0-country": "CN", "owners-0-percent": "30",
+    "owners-1-name": "Maple Leaf Holdings", "owners-1-country": "CA", "owners-1-percent": "20",
 }
 
 
@@ -56,11 +59,14 @@ def test_applicant_registers_an_organization_and_becomes_its_aor(client):
     resp = client.post(reverse("accounts:organization_create"), ORG_DATA)
     org = Organization.objects.get(uei="ZQ12ABCD3456")
     assert resp.status_code == 302 and resp["Location"] == reverse("accounts:organization_detail", args=[org.pk])
-    assert org.foreign_owner_countries == ["CN", "CA"]
+    assert org.foreign_owner_countries == ["CN", "CA"] and org.foreign_ownership_percent == 50
+    assert [(o.name, o.country) for o in org.owners.all()] == [("Dragon Ore Holdings", "CN"),
+                                                                ("Maple Leaf Holdings", "CA")]
     assert org.foreign_entity_of_concern
     assert Membership.objects.get(organization=org, user=user).role == MemberRole.AUTHORIZED_REPRESENTATIVE
     page = client.get(resp["Location"]).content.decode()
-    assert "Foreign entity of concern" in page and "Basin Rare Earths Inc." in page
+    assert "Dragon Ore Holdings" in page and "Basin Rare Earths Inc." in page
+    assert "Foreign entity of concern" not in page  # the flag is for federal staff
 
 
 def test_organization_form_rejects_a_bad_uei_with_a_field_error_and_keeps_values(client):
@@ -71,15 +77,28 @@ def test_organization_form_rejects_a_bad_uei_with_a_field_error_and_keeps_values
     assert not Organization.objects.exists()
     html = resp.content.decode()
     assert 'value="Basin Rare Earths Inc."' in html and 'value="0BADUEI"' in html
-    assert 'value="cn, ca"' in html
+    assert 'value="Dragon Ore Holdings"' in html
     assert "usa-input--error" in html
 
 
-def test_organization_form_rejects_a_bad_country_code(client):
+def test_organization_form_reports_owner_rows_and_the_form_together(client):
     client.force_login(UserFactory())
-    resp = client.post(reverse("accounts:organization_create"), {**ORG_DATA, "foreign_owner_countries": "China"})
+    resp = client.post(reverse("accounts:organization_create"),
+                       {**ORG_DATA, "uei": "0BADUEI", "owners-0-country": "XX", "owners-1-percent": "200"})
     assert resp.status_code == 200
-    assert "ISO 3166-1" in resp.context["form"].errors["foreign_owner_countries"][0]
+    assert "uei" in resp.context["form"].errors
+    rows = resp.context["owners"].forms
+    assert "country" in rows[0].errors and "percent" in rows[1].errors
+    assert not Organization.objects.exists()
+
+
+def test_organization_form_refuses_owners_over_100_percent(client):
+    client.force_login(UserFactory())
+    resp = client.post(reverse("accounts:organization_create"),
+                       {**ORG_DATA, "owners-0-percent": "70", "owners-1-percent": "40"})
+    assert resp.status_code == 200
+    assert "may not exceed 100%" in resp.content.decode()
+    assert not Organization.objects.exists()
 
 
 def test_officer_cannot_register_an_organization(client):
@@ -99,7 +118,7 @@ def test_organization_list_shows_only_the_users_organizations():
 
 
 def test_officer_sees_every_organization_with_the_foreign_entity_flag(client):
-    flagged = OrganizationFactory(foreign_ownership_percent=40, foreign_owner_countries=["RU"])
+    flagged = owned(("RU", 40))
     OrganizationFactory()
     client.force_login(UserFactory(officer=True))
     resp = client.get(reverse("accounts:organization_list"))
@@ -130,11 +149,11 @@ def test_aor_edits_the_organization(client):
     client.force_login(aor_of(org))
     resp = client.get(reverse("accounts:organization_edit", args=[org.pk]))
     assert resp.status_code == 200 and f'value="{org.uei}"' in resp.content.decode()
-    data = {**ORG_DATA, "uei": org.uei, "legal_name": "Renamed Metals LLC", "foreign_owner_countries": ""}
+    data = {**ORG_DATA, "uei": org.uei, "legal_name": "Renamed Metals LLC", "owners-1-DELETE": "on"}
     resp = client.post(reverse("accounts:organization_edit", args=[org.pk]), data)
     assert resp.status_code == 302
     org.refresh_from_db()
-    assert org.legal_name == "Renamed Metals LLC" and org.foreign_owner_countries == []
+    assert org.legal_name == "Renamed Metals LLC" and org.foreign_owner_countries == ["CN"]
 
 
 def test_edit_with_invalid_data_changes_nothing(client):

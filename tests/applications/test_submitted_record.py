@@ -45,7 +45,7 @@ def test_later_edits_to_project_and_organization_do_not_change_the_record(client
     project_update(actor=aor, project=app.project, minerals=[*app.project.minerals.all(), cobalt],
                    name="Renamed later")
     organization_update(actor=aor, organization=app.organization, legal_name="Renamed Corp",
-                        foreign_ownership_percent="40", foreign_owner_countries=["CN"])
+                        owners=[{"name": "Later Owner", "country": "CN", "percent": "40"}])
     body = client_for(aor).get(f"/api/v1/applications/{app.pk}/").json()
     assert body["submitted_record"]["project"]["minerals"] == ["lithium"]
     assert body["submitted_record"]["organization"]["legal_name"] != "Renamed Corp"

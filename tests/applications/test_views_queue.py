@@ -11,9 +11,9 @@ from applications.models import TransitionLog
 from tests.factories import (
     ApplicationFactory,
     OpportunityFactory,
-    OrganizationFactory,
     UserFactory,
     aor_of,
+    owned,
 )
 
 pytestmark = pytest.mark.django_db
@@ -52,7 +52,7 @@ def test_queue_filters_by_opportunity_and_status(officer_client):
 
 
 def test_queue_flags_foreign_entities_of_concern(officer_client):
-    org = OrganizationFactory(foreign_ownership_percent=30, foreign_owner_countries=["CN"])
+    org = owned(("CN", 30))
     ApplicationFactory(organization=org, status=ApplicationStatus.SUBMITTED)
     ApplicationFactory(status=ApplicationStatus.SUBMITTED)
     html = officer_client.get(reverse("applications:officer_queue")).content.decode()

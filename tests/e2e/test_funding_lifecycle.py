@@ -134,7 +134,7 @@ def create_organization_and_project(maria: Client) -> tuple[int, int, int]:
         "legal_name": "Nevada Lithium Refining LLC", "uei": "NVL1THREF2A9", "ein": "882345671",
         "cage_code": "7NV21", "naics_code": "331410", "address_line1": "1 Brine Flats Road",
         "city": "Silver Peak", "state": "NV", "postal_code": "89047", "congressional_district": "NV-004",
-        "foreign_ownership_percent": "10.00", "foreign_owner_countries": ["CA"],
+        "owners": [{"name": "Maple Leaf Holdings", "country": "CA", "percent": "10.00"}],
     }, expect=201).json()
     assert org["uei"] == "NVL1THREF2A9"
     assert "foreign_entity_of_concern" not in org  # officers only
