@@ -2,7 +2,6 @@
 validators and runs in the services, so field errors have one source."""
 
 from decimal import Decimal
-from functools import cache
 
 import pycountry
 from drf_spectacular.utils import extend_schema_field
@@ -71,9 +70,8 @@ ORGANIZATION_FIELDS = [
 ]
 
 
-@cache
-def owner_country_choices() -> list[tuple[str, str]]:
-    return sorted((c.alpha_2, c.name) for c in pycountry.countries)
+# Any ISO 3166-1 country (owners may be from anywhere), by code.
+OWNER_COUNTRIES = sorted((c.alpha_2, c.name) for c in pycountry.countries)
 
 
 class OwnerListSerializer(serializers.ListSerializer):
@@ -105,7 +103,7 @@ class OwnerSerializer(serializers.Serializer):
     accounts.services, so every owner's problems come back in one 400."""
 
     name = serializers.CharField(max_length=200)
-    country = serializers.ChoiceField(choices=owner_country_choices(),
+    country = serializers.ChoiceField(choices=OWNER_COUNTRIES,
                                       help_text="ISO 3166-1 alpha-2 code, e.g. 'CA' or 'CN'.")
     percent = serializers.DecimalField(max_digits=5, decimal_places=2, min_value=Decimal("0.01"),
                                        max_value=Decimal("100"), coerce_to_string=True)

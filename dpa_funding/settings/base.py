@@ -277,6 +277,8 @@ SPECTACULAR_SETTINGS = {
         "ReportKindEnum": "postaward.choices.ReportKind",
         "ModificationKindEnum": "postaward.choices.ModificationKind",
         "ModificationStatusEnum": "postaward.choices.ModificationStatus",
+        "CountryEnum": "accounts.geography.Country",
+        "OwnerCountryEnum": "accounts.api.serializers.OWNER_COUNTRIES",
     },
 }
 
