@@ -28,6 +28,7 @@ from dpa_funding.errors import (
     UnsupportedMediaType,
     ValidationFailed,
 )
+from exclusions.selectors import exclusion_panel
 
 from . import presentation, services, workflow
 from .choices import BUDGET_CATEGORIES, ApplicationStatus
@@ -260,6 +261,7 @@ def _render_detail(request, app: Application, *, unmet=(), failed: tuple[str, Tr
         "unmet_action": workflow.get(failed[0]).label if failed and unmet and workflow.get(failed[0]) else "",
         "can_edit": member and workflow.LIFECYCLE.is_editable(app),
         "is_staff_view": staff_view,
+        "exclusion_panel": exclusion_panel(app, request.user),
     }, status=status)
 
 

@@ -32,6 +32,8 @@ NOT_AUDITED = {
     "notifications.reminderlog": "bookkeeping of reminders sent by the sweep",
     "webhooks.webhookdelivery": "delivery bookkeeping of audited events; the AOR reads it as the delivery log",
     "webhooks.webhookattempt": "one HTTP attempt of a delivery, kept in the delivery log",
+    "exclusions.samexclusion": "SAM's own records, bulk-loaded with COPY (150,000 a file); each "
+                               "import is audited as its SamExtract row and an 'imported' event",
     "accounts.owner": "replaced as a set; audited as one ownership_changed event on the "
                       "organization with every owner before and after (accounts.services)",
 }

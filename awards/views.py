@@ -24,6 +24,7 @@ from dpa_funding.errors import (
     InvalidTransition,
     ValidationFailed,
 )
+from exclusions.selectors import exclusion_panel
 
 from . import selectors, services
 from .choices import AwardStatus, LetterStatus
@@ -251,6 +252,7 @@ def terms(request, pk):
         "award": Award.objects.filter(application=app).first(),
         "can_issue": editable and saved is not None and policy.may(request.user, "award.issue", app),
         "issue_form": IssueForm(),
+        "exclusion_panel": exclusion_panel(app, request.user),
     })
 
 

@@ -310,6 +310,10 @@ _ACTIONS: dict[str, rules.Predicate] = {
     "modification.reject": has_award_authority,
     "portfolio.view": is_federal_reader,                      # the officer's portfolio of active awards
     "due_list.view": is_applicant,                            # the recipient's "what is due" list
+    # ---- SAM exclusions (issue 14): officers check organizations and clear name-only
+    # matches (obj: the organization). Admins read the log but never make the finding (AC-5).
+    "exclusion.check": is_officer,
+    "exclusion.clear": is_officer,
     # Notifications (obj: the notification).
     "notification.view": is_recipient,
     "notification.read": is_recipient,
@@ -362,6 +366,8 @@ _MESSAGES = {
     "payment_request.mark_paid": "Only program officers record payments.",
     "disbursement.record": "Only program officers record loan disbursements.",
     "repayment.record": "Only program officers record loan repayments.",
+    "exclusion.check": "Only program officers check SAM exclusions.",
+    "exclusion.clear": "Only program officers clear possible SAM exclusion matches.",
 }
 
 
@@ -483,6 +489,14 @@ def _organizations(user):
 @_scope("accounts.owner", "view")
 def _owners(user):
     return True if is_federal_reader(user) else Q(organization_id__in=_member_org_ids(user))
+
+
+@_scope("exclusions.samextract", "view")
+@_scope("exclusions.samexclusion", "view")
+@_scope("exclusions.exclusioncheck", "view")
+@_scope("exclusions.samclearance", "view")
+def _exclusions(user):
+    return is_federal_reader(user)
 
 
 @_scope("accounts.membership", "view")

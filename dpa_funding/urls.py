@@ -23,6 +23,7 @@ api_v1 = [
     path("", include("whitepapers.api.urls")),
     path("", include("payments.api.urls")),
     path("", include("postaward.api.urls")),
+    path("", include("exclusions.api.urls")),
 ]
 
 urlpatterns = [
@@ -45,6 +46,7 @@ urlpatterns = [
     path("white-papers/", include("whitepapers.urls")),
     path("payments/", include("payments.urls")),
     path("", include("postaward.urls")),
+    path("exclusions/", include("exclusions.urls")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SwaggerDocsView.as_view(url_name="schema"), name="api-docs"),

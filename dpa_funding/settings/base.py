@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "whitepapers",
     "payments",
     "postaward",
+    "exclusions",
 ]
 # Apps whose every model is audited (audit.registry; opt-outs are listed there with reasons).
 
@@ -279,6 +280,7 @@ SPECTACULAR_SETTINGS = {
         "ModificationStatusEnum": "postaward.choices.ModificationStatus",
         "CountryEnum": "accounts.geography.Country",
         "OwnerCountryEnum": "accounts.api.serializers.OWNER_COUNTRIES",
+        "ExclusionCheckResultEnum": "exclusions.choices.CheckResult",
     },
 }
 
@@ -409,6 +411,11 @@ METRICS_ALLOWED_IPS = env.list("METRICS_ALLOWED_IPS", default=["127.0.0.1/32", "
 # is created, so the directory must exist before any app module is imported.
 if env.str("PROMETHEUS_MULTIPROC_DIR", default=""):
     Path(env.str("PROMETHEUS_MULTIPROC_DIR")).mkdir(parents=True, exist_ok=True)
+# SAM.gov Exclusions Public Extract (exclusions app): select and award refuse when the newest
+# imported extract is older than this; beat imports new files dropped into the folder.
+SAM_EXTRACT_MAX_AGE_DAYS = env.int("SAM_EXTRACT_MAX_AGE_DAYS", default=7)
+SAM_EXCLUSIONS_FOLDER = env.str("SAM_EXCLUSIONS_FOLDER", default="")
+SAM_IMPORT_SECONDS = env.int("SAM_IMPORT_SECONDS", default=3600)
 CELERY_BEAT_SCHEDULE = {
     "ops-relay-outbox": {
         "task": "ops.tasks.relay_outbox",
@@ -449,6 +456,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "postaward.tasks.requeue_stalled_modification_letters",
         "schedule": 600,
         "options": {"expires": 600},
+    },
+    # New SAM exclusion extracts in SAM_EXCLUSIONS_FOLDER (a file's sha256 is imported once).
+    "exclusions-import-sam-folder": {
+        "task": "exclusions.tasks.import_sam_folder",
+        "schedule": SAM_IMPORT_SECONDS,
+        "options": {"expires": SAM_IMPORT_SECONDS},
     },
     # Idempotency keys are honoured for 24 hours; older records are deleted daily.
     "api-purge-idempotency-records": {
