@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('accounts', '0005_ownership_derived'),
+        ('accounts', '0006_ownership_derived'),
         ('applications', '0007_submitted_record'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

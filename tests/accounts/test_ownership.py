@@ -184,8 +184,8 @@ def test_submitted_record_freezes_the_owners(client_for):
 @pytest.mark.django_db(transaction=True)
 def test_migration_moves_each_single_disclosure_into_one_owner_row():
     executor = MigrationExecutor(connection)
-    executor.migrate([("accounts", "0003_owner")])
-    old = executor.loader.project_state([("accounts", "0003_owner")]).apps
+    executor.migrate([("accounts", "0004_owner")])
+    old = executor.loader.project_state([("accounts", "0004_owner")]).apps
     OldOrg = old.get_model("accounts", "Organization")
     base = {"ein": "123456789", "naics_code": "212290", "address_line1": "1 Rd", "city": "Elko",
             "state": "NV", "postal_code": "89801", "congressional_district": "NV-002"}

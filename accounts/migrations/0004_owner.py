@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0002_country_and_subdivision'),
+        ('accounts', '0003_invitations_ascii_usernames'),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0004_owners_from_single_disclosure'),
+        ('accounts', '0005_owners_from_single_disclosure'),
     ]
 
     operations = [

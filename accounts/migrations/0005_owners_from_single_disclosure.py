@@ -1,5 +1,5 @@
 """Owners as rows (issue 14): move each organization's single disclosure into one owner row.
-A migration of its own, so the rows commit before 0005 alters the organization table."""
+A migration of its own, so the rows commit before 0006 alters the organization table."""
 
 from decimal import Decimal
 
@@ -47,7 +47,7 @@ def back_to_single_disclosure(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0003_owner'),
+        ('accounts', '0004_owner'),
     ]
 
     operations = [
