@@ -249,6 +249,10 @@ ROUTES: dict[str, tuple[str | None, str, str]] = {
     "postaward-api:due-items": (None, "GET", "401 200 200 200 403 403 403 403 403 403"),
     "postaward-api:portfolio": (None, "GET", "401 403 403 403 403 403 403 200 200 200"),
     "postaward-api:modification-transition": (None, "POST", "401 404 404 404 404 404 404 404 404 404"),
+    # SAM exclusions (officers only; the organization is the applicant organization).
+    "exclusions:clear": ("organization", "POST", "302 404 403 403 404 404 404 302 302 403"),
+    "api-exclusion-check": ("organization", "GET", "401 404 403 403 404 404 404 200 200 403"),
+    "api-exclusion-clear": ("organization", "POST", "401 404 403 403 404 404 404 400 400 403"),
 }
 
 # ---------------------------------------------------------------- the world

@@ -6,6 +6,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import Organization
+from dpa_funding import policy
 from dpa_funding.api.schema import errors
 from dpa_funding.api.validation import validate_all
 from exclusions import services
@@ -42,6 +43,7 @@ class ExclusionClearView(APIView):
     )
     def post(self, request, pk):
         organization = _organization(request, pk)
+        policy.require(request.user, "exclusion.clear", organization)  # who, before what they sent
         body = ClearRequestSerializer(data=request.data)
         data = validate_all(body, dry_run=lambda d: services.clear_possible_matches(
             actor=request.user, organization=organization, comment=d.get("comment", "")))
