@@ -109,9 +109,10 @@ def test_whole_journey_through_the_pages(live_server, cast):
                              "ein": "882345671", "cage_code": "7NV21", "naics_code": "331410",
                              "address_line1": "1 Brine Flats Road", "city": "Silver Peak",
                              "postal_code": "89047", "congressional_district": "NV-004",
-                             "foreign_ownership_percent": "0"}.items():
+                             "owners-0-name": "Silver Peak Founders LP", "owners-0-percent": "100"}.items():
             applicant.fill(f"#id_{field}", value)
         applicant.select_option("#id_location", "US-NV")
+        applicant.select_option("#id_owners-0-country", "US")
         applicant.click("form.usa-form button[type=submit]")
         journey.expect_ok(applicant, "organization saved")
         journey.audit(applicant, "organization")
