@@ -24,7 +24,9 @@ AWARD = lifecycle.register(lifecycle.Lifecycle(
     transitions=(
         Transition(
             "accept", "Accept award", (A.PENDING_ACCEPTANCE,), A.ACCEPTED, "award.accept",
-            guards=("awards.before_acceptance_deadline",), effects=("awards.record_acceptance",),
+            guards=("awards.before_acceptance_deadline",),
+            # The reporting schedule of the period of performance is owed from acceptance.
+            effects=("awards.record_acceptance", "postaward.generate_reporting_schedule"),
             comment_audience="applicant",
         ),
         Transition(
@@ -39,6 +41,15 @@ AWARD = lifecycle.register(lifecycle.Lifecycle(
             effects=("awards.record_rescission", "awards.release_obligation",
                      "awards.application_award_rescinded"),
             comment_audience="applicant",
+        ),
+        # Closeout (2 CFR 200.344); its guards and effects belong to the postaward app.
+        Transition(
+            "start_closeout", "Start closeout", (A.ACCEPTED,), A.CLOSEOUT, "award.start_closeout",
+            system=True, guards=("postaward.period_ended",),
+        ),
+        Transition(
+            "close", "Close award", (A.CLOSEOUT,), A.CLOSED, "award.close",
+            guards=("postaward.final_reports_accepted",), effects=("postaward.deobligate_unliquidated",),
         ),
     ),
 ))

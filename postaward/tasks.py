@@ -7,6 +7,7 @@ exponential backoff with jitter below the broker's visibility timeout).
 import logging
 
 from celery import shared_task
+from django.utils import timezone
 
 from awards.tasks import (
     LETTER_MAX_RETRIES,
@@ -46,3 +47,23 @@ def requeue_stalled_modification_letters() -> None:
     from .letters import modification_letters_requeue_stalled
 
     modification_letters_requeue_stalled()
+
+
+@shared_task(ignore_result=True)
+def start_due_closeouts() -> int:
+    """Accepted awards whose period of performance has ended enter closeout. Idempotent: each
+    is fired with ``expected_status``, so a second or concurrent run changes nothing."""
+    from awards.choices import AwardStatus
+    from awards.models import Award
+    from dpa_funding import lifecycle
+    from dpa_funding.errors import DomainError
+
+    started = 0
+    due = Award.objects.filter(status=AwardStatus.ACCEPTED, period_end__lt=timezone.localdate())
+    for pk in due.values_list("pk", flat=True).iterator():
+        try:
+            lifecycle.fire("award", pk, "start_closeout", actor=None, expected_status=AwardStatus.ACCEPTED)
+            started += 1
+        except DomainError:  # moved on meanwhile, or a guard now says no: the next run looks again
+            continue
+    return started

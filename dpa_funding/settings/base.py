@@ -451,6 +451,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 3600,
         "options": {"expires": 3600},
     },
+    # Awards whose period of performance ended enter closeout (idempotent).
+    "postaward-start-closeouts": {
+        "task": "postaward.tasks.start_due_closeouts",
+        "schedule": 3600,
+        "options": {"expires": 3600},
+    },
     # Modification letters whose task was lost (broker down at commit) are sent again.
     "postaward-requeue-modification-letters": {
         "task": "postaward.tasks.requeue_stalled_modification_letters",
