@@ -108,11 +108,10 @@ def _validate_rubric(rubric: list[dict]) -> None:
 
 
 def _obligated(opp: FundingOpportunity) -> Decimal:
-    """Active (unreleased) obligations against the opportunity's budget."""
-    from django.db.models import Sum
+    """Active (unreleased) obligations against the opportunity's budget (awards' one answer)."""
+    from awards.selectors import obligated_total
 
-    total = opp.obligations.filter(released_at__isnull=True).aggregate(s=Sum("amount"))["s"]
-    return total or Decimal("0.00")
+    return obligated_total(opp.pk)
 
 
 def _validate_opportunity(opp: FundingOpportunity, *, obligated: Decimal | None = None) -> None:

@@ -8,4 +8,8 @@ class AwardsConfig(AppConfig):
     def ready(self):
         # checks registers awards.W001 (WeasyPrint without HarfBuzz subsetting is ~7x
         # slower); workflow registers the award and letter lifecycles and their guards/effects.
-        from . import checks, workflow  # noqa: F401
+        from dpa_funding import lifecycle
+
+        from . import checks, notices, workflow  # noqa: F401
+
+        lifecycle.transitioned.connect(notices.on_award_transitioned, dispatch_uid="awards.notices")

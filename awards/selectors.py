@@ -4,11 +4,15 @@ from decimal import Decimal
 
 from django.db.models import Count, Q, Sum
 
-from applications.choices import Instrument
+from applications.choices import CREDIT_INSTRUMENTS, Instrument
 from applications.models import FundingOpportunity, Mineral
 
 from .models import Award, AwardTerms, Obligation
-from .schedule import Installment, ScheduleError, build_schedule
+from .schedule import Installment, LoanInputs, ScheduleError, build_schedule
+
+# The loan fields of terms, in LoanInputs' names (drafted on the form or saved).
+LOAN_FIELDS = ("principal", "annual_rate_percent", "term_months", "grace_months",
+               "payment_frequency", "first_payment_date")
 
 ZERO = Decimal("0.00")
 
@@ -29,7 +33,7 @@ def opportunity_funds(opportunity: FundingOpportunity) -> dict:
     """
     active = Q(released_at__isnull=True)
     obligations = Obligation.objects.filter(active, opportunity=opportunity)
-    obligated = obligations.aggregate(s=Sum("amount"))["s"] or ZERO
+    obligated = obligated_total(opportunity.pk)
     by_instrument_rows = {
         row["instrument"]: row
         for row in obligations.values("instrument").annotate(obligated=Sum("amount"), awards=Count("id"))
@@ -88,18 +92,35 @@ def award_schedule(award: Award) -> list[Installment] | None:
     return build_schedule(loan.inputs())
 
 
-def terms_schedule_preview(terms: AwardTerms | None) -> tuple[list[Installment] | None, dict[str, str]]:
-    """Schedule preview of drafted loan terms: (rows, errors). Rows None when not a loan
-    or the loan fields are incomplete or invalid."""
-    if terms is None or not terms.is_credit:
+def obligated_total(opportunity_id: int) -> Decimal:
+    """What the opportunity has obligated: its active (unreleased) obligations. The one
+    answer used by funds, the budget lock, the ceiling check and the issue page."""
+    return Obligation.objects.filter(opportunity_id=opportunity_id, released_at__isnull=True).aggregate(
+        s=Sum("amount"))["s"] or ZERO
+
+
+def loan_schedule_preview(instrument: str | None, values: dict) -> tuple[list[Installment] | None, dict[str, str]]:
+    """The repayment schedule of loan terms, drafted (form values) or saved: (rows, errors).
+    Rows are None when the instrument is not a loan or the loan fields are incomplete or
+    invalid. The one computation behind the terms page, the terms API and the award."""
+    if instrument not in CREDIT_INSTRUMENTS:
         return None, {}
-    inputs = terms.loan_inputs()
-    if inputs is None:
+    fields = {f: values.get(f) for f in LOAN_FIELDS}
+    if any(v in (None, "") for v in fields.values()):
         return None, {}
     try:
-        return build_schedule(inputs), {}
+        return build_schedule(LoanInputs(**fields)), {}
     except ScheduleError as exc:
         return None, {exc.field: exc.message}
+    except (TypeError, ValueError, ArithmeticError):
+        return None, {}
+
+
+def terms_schedule_preview(terms: AwardTerms | None) -> tuple[list[Installment] | None, dict[str, str]]:
+    """Schedule preview of saved loan terms: (rows, errors)."""
+    if terms is None:
+        return None, {}
+    return loan_schedule_preview(terms.instrument, {f: getattr(terms, f) for f in LOAN_FIELDS})
 
 
 def installment_dict(row: Installment) -> dict:

@@ -27,12 +27,11 @@ from dpa_funding.lifecycle import log_transition
 from .choices import AwardStatus, LetterStatus
 from .models import Award, AwardNumberSequence, AwardTerms, LoanTerms, Obligation
 from .schedule import LoanInputs
+from .selectors import LOAN_FIELDS  # noqa: F401  (re-exported: views and forms name it here)
 
 CENT = Decimal("0.01")
 EASTERN = ZoneInfo("America/New_York")
 TERMS_FIELDS = ("instrument", "federal_amount", "cost_share_amount", "period_start", "period_end", "conditions")
-LOAN_FIELDS = ("principal", "annual_rate_percent", "term_months", "grace_months",
-               "payment_frequency", "first_payment_date")
 LOAN_LABELS = {
     "principal": "the principal", "annual_rate_percent": "the annual interest rate",
     "term_months": "the term in months", "grace_months": "the grace period in months",
@@ -62,10 +61,9 @@ def obligation_amount(*, instrument: str, federal_amount: Decimal, principal: De
 
 
 def active_obligations_total(opportunity_id: int) -> Decimal:
-    from django.db.models import Sum
+    from .selectors import obligated_total
 
-    total = Obligation.objects.active().filter(opportunity_id=opportunity_id).aggregate(s=Sum("amount"))["s"]
-    return total or Decimal("0.00")
+    return obligated_total(opportunity_id)
 
 
 # ---------------------------------------------------------------- terms validation

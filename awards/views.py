@@ -30,7 +30,7 @@ from . import selectors, services
 from .choices import AwardStatus, LetterStatus
 from .forms import AcceptForm, AwardTransitionForm, IssueForm, TermsForm
 from .models import Award, AwardTerms
-from .schedule import LoanInputs, ScheduleError, build_schedule, schedule_csv_rows, summarize
+from .schedule import LoanInputs, schedule_csv_rows, summarize
 
 PAGE_SIZE = 25
 
@@ -193,15 +193,12 @@ def _negotiation_application(request, pk) -> Application:
 
 
 def _preview(values: dict):
-    """Schedule rows for the values on the form (None when not a complete, valid loan)."""
-    if values.get("instrument") not in ("loan", "loan_guarantee"):
+    """Schedule rows and summary for the values on the form (None when not a complete, valid
+    loan), from the same selector as the terms API."""
+    rows, _errors = selectors.loan_schedule_preview(values.get("instrument"), values)
+    if rows is None:
         return None, None
-    try:
-        inputs = LoanInputs(**{f: values.get(f) for f in services.LOAN_FIELDS})
-        rows = build_schedule(inputs)
-        return rows, summarize(rows, inputs)
-    except (ScheduleError, TypeError, ValueError):
-        return None, None
+    return rows, summarize(rows, LoanInputs(**{f: values[f] for f in selectors.LOAN_FIELDS}))
 
 
 @login_required

@@ -143,3 +143,24 @@ def test_award_page_buttons_come_from_the_table(client):
     client.post(reverse("awards:transition", args=[award.pk, "decline_award"]), {"comment": "No longer needed."})
     award.refresh_from_db()
     assert award.status == AwardStatus.DECLINED and award.obligation.released_at is not None
+
+
+def test_the_program_office_hears_of_acceptance_and_declining_and_members_of_rescission(client_for):
+    from notifications.models import Notification
+
+    accepted, officer = _issue(client_for, negotiation_app())
+    client_for(aor_of(accepted.application.organization)).post(f"/api/v1/awards/{accepted.pk}/accept/")
+    notice = Notification.objects.get(recipient=officer, subject__contains="accepted")
+    assert accepted.award_number in notice.subject and notice.url == f"/awards/{accepted.pk}/"
+
+    declined, officer = _issue(client_for, negotiation_app())
+    client_for(aor_of(declined.application.organization)).post(
+        f"/api/v1/awards/{declined.pk}/decline/", {"comment": "Financing fell through."}, format="json")
+    notice = Notification.objects.get(recipient=officer, subject__contains="declined")
+    assert "Financing fell through." in notice.body
+
+    rescinded, officer = _issue(client_for, negotiation_app())
+    aor = aor_of(rescinded.application.organization)
+    with time_machine.travel(rescinded.acceptance_due_at + dt.timedelta(seconds=1)):
+        client_for(officer).post(f"/api/v1/awards/{rescinded.pk}/rescind/", {}, format="json")
+    assert Notification.objects.filter(recipient=aor, subject=f"Award {rescinded.award_number} rescinded").exists()
