@@ -222,7 +222,7 @@ ROUTES: dict[str, tuple[str | None, str, str]] = {
     "postaward:milestone_create": ('award', "POST", "302 404 302 302 404 404 404 302 302 302"),
     "postaward:document_upload": ('award', "POST", "302 404 302 302 404 404 404 302 302 302"),
     "postaward:modification_propose": ('award', "POST", "302 404 302 302 404 404 404 302 302 302"),
-    "postaward:award_transition": ('award', "POST", "302 404 302 302 404 404 404 302 302 302"),
+    "postaward:award_transition": ('award', "POST", "302 404 403 403 404 404 404 403 302 403"),
     "postaward:milestone_transition": (None, "POST", "302 404 404 404 404 404 404 404 404 404"),
     "postaward:report": (None, "GET", "302 404 404 404 404 404 404 404 404 404"),
     "postaward:report_transition": (None, "POST", "302 404 404 404 404 404 404 404 404 404"),
