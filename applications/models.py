@@ -165,6 +165,12 @@ class FundingOpportunity(models.Model):
         at = at or timezone.now()
         return self.opens_at <= at < self.closes_at
 
+    @property
+    def instrument_labels(self) -> list[str]:
+        """The instruments offered, as people read them ("Cooperative agreement")."""
+        labels = dict(Instrument.choices)
+        return [str(labels.get(code, code)) for code in (self.instruments or [])]
+
     def takes_white_papers(self, at=None) -> bool:
         """A two-step opportunity between opening and its white-paper due date."""
         at = at or timezone.now()
