@@ -55,13 +55,10 @@ def test_committed_transitions_and_letters_are_counted(django_capture_on_commit_
     # A rolled-back transition is not counted.
     app2 = ApplicationFactory(ready=True)
     with django_capture_on_commit_callbacks(execute=True):
-        try:
-            with transaction.atomic():
-                application_transition(application_id=app2.pk, name="submit",
-                                       actor=aor_of(app2.organization))
-                raise RuntimeError("roll back")
-        except RuntimeError:
-            pass
+        with pytest.raises(RuntimeError), transaction.atomic():
+            application_transition(application_id=app2.pk, name="submit",
+                                   actor=aor_of(app2.organization))
+            raise RuntimeError("roll back")
     after = metrics.exposition().decode()
     sample = 'dpa_transitions_total{model="application",transition="submit"}'
     assert _value(after, sample) - _value(before, sample) == 1
