@@ -306,8 +306,8 @@ def application_transition(*, application_id: int, name: str, actor, data: dict 
                            expected_status: str | None = None) -> Application:
     """Fire transition ``name`` of the application lifecycle through the one door
     (dpa_funding.lifecycle.fire): lock, policy, state, every guard, state change, effects,
-    save, log and audit event; the notices (their emails owed through the outbox) are
-    written in the same transaction. Any failure changes nothing.
+    save, log and audit event; the notices are owed (an outbox row) in the same transaction
+    and written by a worker after commit. Any failure changes nothing.
 
     ``expected_status`` lets callers that read the application earlier detect a concurrent
     change (409 conflict) instead of acting on stale state.

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils import timezone
 
 from dpa_funding.querysets import RestrictedQuerySet
 
@@ -19,6 +20,11 @@ class Notification(models.Model):
 
     The subject and bodies are rendered once when the notification is created, so the email
     a worker sends later says exactly what the sweep or the transition decided.
+
+    Notices of an application transition are written by a Celery task after the transition
+    commits (notifications.services.application_transition_notify); ``transition_log`` names
+    the transition they tell of, and the unique constraint on (transition log, recipient,
+    kind) makes a task delivered twice write each of them once.
     """
 
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
@@ -33,11 +39,17 @@ class Notification(models.Model):
     content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, null=True, blank=True)
     object_id = models.PositiveBigIntegerField(null=True, blank=True)
     related_object = GenericForeignKey("content_type", "object_id")
-    created_at = models.DateTimeField(auto_now_add=True)
+    # When it happened: a transition's notices carry the transition's time, not the time the
+    # task that wrote them ran (the in-app list is ordered by it).
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
     read_at = models.DateTimeField(null=True, blank=True)
     # Outbox: the email is owed while email_pending; the sweep re-queues stale ones.
     email_pending = models.BooleanField(default=False)
     emailed_at = models.DateTimeField(null=True, blank=True)
+    # The application transition this notice tells of (empty for every other kind of notice).
+    # No index of its own: the unique constraint below leads with it.
+    transition_log = models.ForeignKey("applications.TransitionLog", on_delete=models.PROTECT,
+                                       null=True, blank=True, related_name="+", db_index=False)
 
     objects = NotificationQuerySet.as_manager()
 
@@ -48,6 +60,14 @@ class Notification(models.Model):
             models.Index(fields=["recipient", "-created_at"], name="notif_recipient_created"),
             models.Index(fields=["created_at"], condition=models.Q(email_pending=True),
                          name="notif_email_pending"),
+        ]
+        constraints = [
+            # At most one notice per (transition, recipient, kind): the task that writes them
+            # inserts with ON CONFLICT DO NOTHING, so an outbox message relayed twice (the
+            # relay is at-least-once) notifies nobody twice.
+            models.UniqueConstraint(fields=["transition_log", "recipient", "kind"],
+                                    condition=models.Q(transition_log__isnull=False),
+                                    name="unique_notice_per_transition"),
         ]
 
     def __str__(self) -> str:

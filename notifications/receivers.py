@@ -1,7 +1,10 @@
 """Signal receivers: notifications for application transitions and review assignments.
 
-Both signals are sent inside the transaction that changes the state, so the notifications
-commit (or roll back) with it; their emails are owed through the outbox (ops.outbox).
+Both signals are sent inside the transaction that changes the state, so what they write
+commits (or rolls back) with it. An application transition only owes its notices there (one
+outbox row, ops.outbox): a worker writes and emails them after commit
+(notifications.tasks.notify_application_transition). A review assignment's single notice is
+written at once, its email owed through the outbox.
 """
 
 from . import services
@@ -9,9 +12,8 @@ from . import services
 
 def on_application_transitioned(sender, *, application, transition, from_state, to_state,
                                 actor=None, comment="", **kwargs):
-    services.application_transition_notify(
-        application=application, transition=transition, from_state=from_state,
-        to_state=to_state, actor=actor, comment=comment)
+    services.application_transition_notices_owe(
+        application=application, transition=transition, to_state=to_state)
 
 
 def on_review_assignment_created(sender, *, assignment, **kwargs):

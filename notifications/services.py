@@ -3,7 +3,11 @@ preferences, the transition and assignment notifications, and the reminder sweep
 
 Every notification is a row first; its email is owed while ``email_pending`` and sent by a
 Celery task owed through the outbox in the same transaction, so a rolled-back transaction
-notifies nobody and a broker outage delays emails without losing them.
+notifies nobody and a broker outage delays emails without losing them. An application
+transition owes less still: one outbox message naming its transition-log row; a worker
+finds the recipients, renders and writes the notices, then sends their emails
+(``application_transition_notify``), keeping recipient look-ups and template rendering out
+of the request.
 """
 
 import datetime as dt
@@ -174,18 +178,78 @@ def recipients_accepting(user_ids: Iterable[int], kind: str) -> list:
 # ---------------------------------------------------------------- transition notifications
 
 
-def application_transition_notify(*, application, transition: str, from_state: str,
-                                  to_state: str, actor=None, comment: str = "") -> list[Notification]:
-    """Tell the organization's members of a status change (with the officer's comment only
-    when the transition addresses it to the applicant), and the opportunity's officers of a
-    submission or resubmission."""
-    from accounts.models import Membership
+NOTIFY_TRANSITION_TASK = "notifications.tasks.notify_application_transition"
+
+
+def application_transition_notices_owe(*, application, transition: str, to_state: str) -> None:
+    """Owe the notices of an application's transition, inside the transition's transaction:
+    one outbox message naming the transition-log row the door has just written.
+
+    Nothing else happens in the request: who is told and what they read is decided by
+    ``application_transition_notify`` in a worker once the transition has committed (a
+    rolled-back transition owes nothing; a broker outage delays the notices, never loses
+    them).
+    """
+    from applications.models import TransitionLog
+    from ops import outbox
+
+    # The application's row is locked by the door, so its newest log row is this transition's.
+    log_id = (TransitionLog.objects
+              .filter(content_type=ContentType.objects.get_for_model(type(application)),
+                      object_id=application.pk, transition=transition, to_state=to_state)
+              .order_by("-pk").values_list("pk", flat=True).first())
+    if log_id is None:  # not fired through the door: nothing to tell of
+        logger.warning("No transition log for %s of application %s; no notices owed",
+                       transition, application.pk)
+        return
+    outbox.enqueue(NOTIFY_TRANSITION_TASK, log_id)
+
+
+def application_transition_notify(*, transition_log_id: int) -> list[int]:
+    """Write the notices of one application transition and return the ids of those whose
+    email is still owed (sent by ``notification_emails_send``).
+
+    Members of the organization are told of the status change (the officer's comment only
+    when the transition addresses it to the applicant; for ``awarded``, the award and its
+    acceptance deadline); the opportunity's officers of a submission or resubmission. The
+    facts come from the append-only transition-log row, the recipients from one query.
+
+    Idempotent: the notices of a transition are written in one statement, under a unique
+    constraint on (transition log, recipient, kind), so running it again (the outbox relay
+    is at-least-once) writes nothing more and owes only the emails not sent yet.
+    """
+    from applications.models import Application, TransitionLog
+
+    log = TransitionLog.objects.filter(pk=transition_log_id).first()
+    app_type = ContentType.objects.get_for_model(Application)
+    if log is None or log.content_type_id != app_type.pk:
+        return []
+    written = Notification.objects.filter(transition_log_id=log.pk)
+    if not written.exists():
+        application = (Application.objects.select_related("organization", "opportunity")
+                       .filter(pk=log.object_id).first())
+        if application is None:
+            return []
+        rows = _transition_notices(application, log)
+        with transaction.atomic():  # all of a transition's notices, or none
+            Notification.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
+    return list(written.filter(email_pending=True).order_by("pk").values_list("pk", flat=True))
+
+
+def _transition_notices(application, log) -> list[Notification]:
+    """The unsaved notices of ``log``'s transition of ``application`` (rendered here)."""
+    from django.urls import reverse
+
     from applications import workflow
     from applications.choices import ApplicationStatus
+    from dpa_funding.formatting import eastern
 
-    from .deadlines import _application_url, officers_for_opportunities
+    from .deadlines import _application_url
+    from .selectors import transition_recipients
 
+    transition, from_state, to_state = log.transition, log.from_state, log.to_state
     spec = workflow.get(transition)
+    comment = log.comment
     shared_comment = comment if (comment and spec and spec.comment_audience == "applicant") else ""
     url = _application_url(application)
     labels = dict(ApplicationStatus.choices)
@@ -198,7 +262,6 @@ def application_transition_notify(*, application, transition: str, from_state: s
                          if to_state == ApplicationStatus.REVISION_REQUESTED
                          and application.response_due_at else ""),
     }
-    outgoing = []
     subject = f"{application.title}: {context['to_label'].lower()}"
     if to_state == ApplicationStatus.REVISION_REQUESTED and context["response_due"]:
         subject = f"{application.title}: revision requested, due {context['response_due']}"
@@ -206,32 +269,31 @@ def application_transition_notify(*, application, transition: str, from_state: s
     member_url = url
     if award is not None:
         # The applicant's next step is the award page: accept by the deadline.
-        from django.urls import reverse
-
-        from dpa_funding.formatting import eastern
         subject = f"Award {award.award_number} issued: accept by {eastern(award.acceptance_due_at)}"
         member_url = reverse("awards:detail", args=[award.pk])
-    member_ids = Membership.objects.filter(organization_id=application.organization_id)
-    for user in recipients_accepting(member_ids.values_list("user_id", flat=True),
-                                     NotificationKind.APPLICATION_STATUS):
-        text, html = emails.render("emails/application_status", {**context, "recipient": user,
-                                                                 "award": award,
-                                                                 "url": emails.absolute(member_url)})
-        outgoing.append(Outgoing(
-            recipient=user, kind=NotificationKind.APPLICATION_STATUS, related=application, url=member_url,
-            subject=subject, body=text, body_html=html))
-    if transition in ("submit", "resubmit"):
-        officer_ids = officers_for_opportunities([application.opportunity_id])[application.opportunity_id]
-        verb = "resubmitted" if transition == "resubmit" else "submitted"
-        for user in recipients_accepting(officer_ids, NotificationKind.NEW_SUBMISSION):
-            text, html = emails.render("emails/new_submission",
-                                       {**context, "recipient": user, "verb": verb})
-            outgoing.append(Outgoing(
-                recipient=user, kind=NotificationKind.NEW_SUBMISSION, related=application, url=url,
-                subject=f"{application.title}: {verb} to {application.opportunity.number}",
-                body=text, body_html=html))
-    with transaction.atomic():
-        return notifications_deliver(outgoing=outgoing)
+    verb = "resubmitted" if transition == "resubmit" else "submitted"
+    officers_told = transition in ("submit", "resubmit")
+    app_type = ContentType.objects.get_for_model(type(application))
+
+    def notice(user, kind, subject, link, template, extra):
+        text, html = emails.render(template, {**context, "recipient": user, **extra})
+        return Notification(
+            recipient=user, kind=kind, subject=subject[:250], body=text, body_html=html, url=link,
+            content_type=app_type, object_id=application.pk, transition_log=log,
+            email_pending=bool(user.email), created_at=log.at)
+
+    rows = []
+    for user in transition_recipients(organization_id=application.organization_id,
+                                      opportunity_id=application.opportunity_id if officers_told else None):
+        if user.notice_kind == NotificationKind.APPLICATION_STATUS:
+            rows.append(notice(user, NotificationKind.APPLICATION_STATUS, subject, member_url,
+                               "emails/application_status",
+                               {"award": award, "url": emails.absolute(member_url)}))
+        else:
+            rows.append(notice(user, NotificationKind.NEW_SUBMISSION,
+                               f"{application.title}: {verb} to {application.opportunity.number}",
+                               url, "emails/new_submission", {"verb": verb}))
+    return rows
 
 
 def review_assignment_notify(*, assignment) -> list[Notification]:

@@ -33,3 +33,16 @@ def sweep_reminders() -> dict:
 def send_notification_emails(notification_ids: list[int]) -> int:
     """Send the emails still owed for these notifications (already-sent ones are skipped)."""
     return services.notification_emails_send(notification_ids=notification_ids)
+
+
+@shared_task(
+    name="notifications.tasks.notify_application_transition",
+    autoretry_for=(smtplib.SMTPException, OSError),
+    retry_backoff=30, retry_backoff_max=900, retry_jitter=True, max_retries=8,
+    ignore_result=True,
+)
+def notify_application_transition(transition_log_id: int) -> int:
+    """Write the notices of one application transition, then send their emails; owed through
+    the outbox by the transition. Safe to run twice: nothing is written or sent again."""
+    owed = services.application_transition_notify(transition_log_id=transition_log_id)
+    return services.notification_emails_send(notification_ids=owed)

@@ -12,7 +12,8 @@ Each relay locks its rows with ``SELECT ... FOR UPDATE SKIP LOCKED``, publishes,
 what it published in the same transaction, so concurrent relays never publish a row twice
 while it is locked. A crash after publishing but before the delete commits can publish a
 row again: every task behind the outbox is idempotent (letters per award version, emails per
-notification row), which turns at-least-once into exactly-once effects.
+notification row, transition notices per transition log), which turns at-least-once into
+exactly-once effects.
 """
 
 from __future__ import annotations

@@ -96,20 +96,31 @@ def test_the_request_id_is_restored_while_publishing():
 
 
 @pytest.mark.django_db
-def test_transition_notices_and_owed_emails_commit_with_the_state_change(
-        django_capture_on_commit_callbacks):
-    """A crash right after commit (no on-commit callback ever runs) loses nothing."""
+def test_transition_notices_are_owed_with_the_state_change_and_delivered_by_the_relay(
+        django_capture_on_commit_callbacks, celery_eager, settings):
+    """A crash right after commit (no on-commit callback ever runs) loses nothing: the notices
+    are owed by an outbox row committed with the transition; beat's relay delivers them."""
+    from django.core import mail
+
+    from applications.models import TransitionLog
     from applications.services import application_transition
     from notifications.models import Notification
     from tests.factories import ApplicationFactory, aor_of
 
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     app = ApplicationFactory(ready=True)
     aor = aor_of(app.organization)
     with django_capture_on_commit_callbacks(execute=False):
         application_transition(application_id=app.pk, name="submit", actor=aor)
+    log = TransitionLog.objects.get(object_id=app.pk, transition="submit")
+    rows = OutboxMessage.objects.filter(task="notifications.tasks.notify_application_transition")
+    assert [row.args for row in rows] == [[log.pk]]
     notices = Notification.objects.filter(object_id=app.pk)
-    assert notices.filter(recipient=aor).exists()
-    owed = set(notices.filter(email_pending=True).values_list("pk", flat=True))
-    assert owed
-    rows = OutboxMessage.objects.filter(task="notifications.tasks.send_notification_emails")
-    assert {pk for row in rows for pk in row.args[0]} == owed
+    assert not notices.exists()
+
+    mail.outbox.clear()
+    outbox.relay_all()  # beat, with the worker in process
+    assert notices.filter(recipient=aor, transition_log=log).exists()
+    assert not notices.filter(email_pending=True).exists()
+    assert aor.email in [m.to[0] for m in mail.outbox]
+    assert not OutboxMessage.objects.exists()
