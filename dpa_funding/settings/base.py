@@ -199,7 +199,8 @@ NUM_PROXIES = env.int("TRUSTED_PROXY_HOPS", default=1) if TRUSTED_PROXIES else 0
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "knox.auth.TokenAuthentication",
+        # knox's tokens, checking only the presented token's expiry (no per-request sweep).
+        "dpa_funding.api.authentication.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -473,6 +474,12 @@ CELERY_BEAT_SCHEDULE = {
     "api-purge-idempotency-records": {
         "task": "applications.tasks.purge_idempotency_records",
         "schedule": 24 * 3600,
+    },
+    # Expired API tokens (requests refuse them but no longer sweep them); idempotent.
+    "accounts-purge-expired-tokens": {
+        "task": "accounts.tasks.purge_expired_tokens",
+        "schedule": 3600,
+        "options": {"expires": 3600},
     },
 }
 
