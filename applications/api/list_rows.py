@@ -1,14 +1,21 @@
-"""The application list, rendered straight from database rows.
+"""The application list, rendered straight from database rows in one statement.
 
 Listing 100 applications through ``ApplicationListSerializer`` spent most of its time
-building four model instances per row and running a DecimalField per amount. The list
-reads only the columns it shows, as tuples, and formats them the way the serializer
-does (``tests/applications/test_list_rows.py`` holds the two outputs equal), while the
-serializer stays the schema and the representation of a single application.
+building four model instances per row and running a DecimalField per amount; then three
+statements (count, page ids, page rows) cost three ORM compilations and round trips. Now
+the ORM compiles only the filtered, permission-restricted id list (``restrict``, the
+filters), and one hand-written statement around it returns the total and the page's rows,
+the way ``bench/floor_app.py`` does. Amounts come back as text (numeric(15,2) prints with
+its two places), timestamps as UTC wall times that Python puts in the current time zone;
+``tests/applications/test_list_rows.py`` holds the output equal to the serializer's, which
+stays the schema and the representation of a single application.
 """
 
-from decimal import Decimal
+import datetime as dt
+from functools import cache
 
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
 from django.utils import timezone
 
 from applications.choices import BUDGET_CATEGORIES, DIRECT_BUDGET_CATEGORIES
@@ -16,48 +23,123 @@ from applications.models import Application
 
 _BUDGET = tuple(name for name, _ in BUDGET_CATEGORIES)
 _DIRECT = tuple(DIRECT_BUDGET_CATEGORIES)
-_COLUMNS = (
-    "id", "opportunity_id", "opportunity__number", "organization_id", "organization__legal_name",
-    "project_id", "project__name", "title", "instrument", "federal_amount_requested", "cost_share_amount",
-    "period_start", "period_end", "summary", "status", "submitted_at", "response_due_at", "created_at",
-    "updated_at", *(f"budget_{name}" for name in _BUDGET),
-)
-_B0 = 19  # index of the first budget column
+_TIMESTAMPS = ("submitted_at", "response_due_at", "created_at", "updated_at")
+_ISO_UTC = "'YYYY-MM-DD\"T\"HH24:MI:SS.US'"
 
 
-def _money(value: Decimal | None) -> str | None:
-    return None if value is None else f"{value:.2f}"
+def _table(model) -> str:
+    return connections["default"].ops.quote_name(model._meta.db_table)
 
 
-def _datetime(value) -> str | None:
-    if value is None:
+def _col(name: str, alias: str = "a") -> str:
+    return f'{alias}."{Application._meta.get_field(name).column}"'
+
+
+def _utc(name: str) -> str:
+    # A UTC wall time as fixed-format text: no dependence on the session's DateStyle or
+    # TimeZone, and Python does the one conversion that matters (to the current zone).
+    return f"to_char({_col(name)} AT TIME ZONE 'UTC', {_ISO_UTC})"
+
+
+def _money_sum(names) -> str:
+    return "(" + " + ".join(_col(n) for n in names) + ")::text"
+
+
+@cache
+def _select_list() -> str:
+    budget = [f"{_col('budget_' + n)}::text" for n in _BUDGET]
+    direct = [f"budget_{n}" for n in _DIRECT]
+    return ", ".join([
+        _col("id"), _col("opportunity_id"), "o.number", _col("organization_id"), "g.legal_name",
+        _col("project_id"), "p.name", _col("title"), _col("instrument"),
+        f"{_col('federal_amount_requested')}::text", f"{_col('cost_share_amount')}::text",
+        f"(COALESCE({_col('federal_amount_requested')}, 0) + COALESCE({_col('cost_share_amount')}, 0))::text",
+        _col("period_start"), _col("period_end"), _col("summary"), _col("status"),
+        *(_utc(name) for name in _TIMESTAMPS),
+        *budget, _money_sum(direct), _money_sum([*direct, "budget_indirect"]),
+    ])
+
+
+def _order_terms(queryset) -> list[tuple[str, bool]]:
+    """(field name, descending) of the queryset's ordering: plain columns of the application
+    (the API orders by created_at, submitted_at, federal_amount_requested, then id)."""
+    names = list(queryset.query.order_by) or list(Application._meta.ordering)
+    terms = []
+    for name in names:
+        if not isinstance(name, str) or "__" in name or name.lstrip("-") == "?":
+            raise ValueError(f"The application list cannot order by {name!r}.")
+        field = "id" if name.lstrip("-") == "pk" else name.lstrip("-")
+        Application._meta.get_field(field)  # unknown names fail here, not in SQL
+        terms.append((field, name.startswith("-")))
+    return terms
+
+
+def _datetime(text: str | None, zone) -> str | None:
+    if text is None:
         return None
-    text = timezone.localtime(value).isoformat()
-    return text[:-6] + "Z" if text.endswith("+00:00") else text
+    value = dt.datetime.fromisoformat(text).replace(tzinfo=dt.UTC).astimezone(zone).isoformat()
+    return value[:-6] + "Z" if value.endswith("+00:00") else value
 
 
 def _date(value) -> str | None:
     return None if value is None else value.isoformat()
 
 
-def _row(r: tuple) -> dict:
-    budget = dict(zip(_BUDGET, r[_B0:], strict=True))
-    direct = sum((budget[n] for n in _DIRECT), Decimal("0"))
-    rendered_budget = {name: _money(v) for name, v in budget.items()}
-    rendered_budget["total_direct"] = _money(direct)
-    rendered_budget["total"] = _money(direct + budget["indirect"])
+_B0 = 20  # index of the first budget column (after 16 fields and 4 timestamps)
+
+
+def _row(r: tuple, zone) -> dict:
+    budget = dict(zip(_BUDGET, r[_B0:_B0 + len(_BUDGET)], strict=True))
+    budget["total_direct"], budget["total"] = r[_B0 + len(_BUDGET):]
     return {
         "id": r[0], "opportunity": r[1], "opportunity_number": r[2], "organization": r[3],
         "organization_name": r[4], "project": r[5], "project_name": r[6], "title": r[7],
-        "instrument": r[8], "federal_amount_requested": _money(r[9]), "cost_share_amount": _money(r[10]),
-        "total_project_cost": _money((r[9] or Decimal("0")) + (r[10] or Decimal("0"))),
-        "period_start": _date(r[11]), "period_end": _date(r[12]), "summary": r[13],
-        "budget": rendered_budget, "status": r[14], "submitted_at": _datetime(r[15]),
-        "response_due_at": _datetime(r[16]), "created_at": _datetime(r[17]), "updated_at": _datetime(r[18]),
+        "instrument": r[8], "federal_amount_requested": r[9], "cost_share_amount": r[10],
+        "total_project_cost": r[11], "period_start": _date(r[12]), "period_end": _date(r[13]),
+        "summary": r[14], "budget": budget, "status": r[15], "submitted_at": _datetime(r[16], zone),
+        "response_due_at": _datetime(r[17], zone), "created_at": _datetime(r[18], zone),
+        "updated_at": _datetime(r[19], zone),
     }
 
 
-def application_list_rows(ids: list[int]) -> list[dict]:
-    """One query for the page's rows, in the order of ``ids`` (already sorted and paged)."""
-    by_id = {r[0]: r for r in Application.objects.filter(pk__in=ids).values_list(*_COLUMNS)}
-    return [_row(by_id[pk]) for pk in ids if pk in by_id]
+def application_list_page(queryset, offset: int, limit: int) -> tuple[list[dict], int]:
+    """The rows of ``queryset`` (already restricted, filtered and ordered) from ``offset``,
+    at most ``limit`` of them, and the total count: one statement whatever the page.
+
+    The page is chosen in the filtered CTE (read in index order, LIMIT early) and only its
+    rows are joined to their opportunity, organization and project; the count is a second
+    CTE over the same filter, so it never builds joined rows. ``total LEFT JOIN page``
+    returns the count even for an empty page.
+    """
+    from accounts.models import Organization
+    from applications.models import FundingOpportunity, Project
+
+    terms = _order_terms(queryset)
+    keys = [name for name, _ in terms if name != "id"]
+    filtered = queryset.order_by().values_list("pk", *keys)
+    try:
+        sql, params = filtered.query.get_compiler(using=queryset.db).as_sql()
+    except EmptyResultSet:  # e.g. queryset.none(): nothing to read
+        return [], 0
+    key_columns = ", ".join(["id", *(f"k{i}" for i in range(len(keys)))])
+    key_of = {name: f"k{i}" for i, name in enumerate(keys)} | {"id": "id"}
+    inner_order = ", ".join(f"f.{key_of[name]} {'DESC' if desc else 'ASC'}" for name, desc in terms)
+    outer_order = ", ".join(f"{_col(name)} {'DESC' if desc else 'ASC'}" for name, desc in terms)
+    statement = f"""
+        WITH filtered ({key_columns}) AS NOT MATERIALIZED ({sql}),
+        page AS (SELECT f.id FROM filtered f ORDER BY {inner_order} LIMIT %s OFFSET %s),
+        total AS (SELECT count(*) AS n FROM filtered)
+        SELECT total.n, {_select_list()}
+        FROM total LEFT JOIN (
+            page JOIN {_table(Application)} a ON a.id = page.id
+            JOIN {_table(FundingOpportunity)} o ON o.id = a.opportunity_id
+            JOIN {_table(Organization)} g ON g.id = a.organization_id
+            JOIN {_table(Project)} p ON p.id = a.project_id
+        ) ON TRUE
+        ORDER BY {outer_order}"""
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(statement, [*params, limit, offset])
+        fetched = cursor.fetchall()
+    zone = timezone.get_current_timezone()
+    total = fetched[0][0] if fetched else 0
+    return [_row(r[1:], zone) for r in fetched if r[1] is not None], total

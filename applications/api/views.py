@@ -2,6 +2,8 @@
 documents. Views only translate HTTP to service calls; visibility comes from ``restrict``
 (404 for what a user may not see) and permissions from the services (403)."""
 
+from functools import partial
+
 from drf_spectacular.utils import (
     OpenApiParameter,
     extend_schema,
@@ -37,7 +39,7 @@ from dpa_funding.api.validation import AllErrorsMixin
 from dpa_funding.errors import NotFound, ValidationFailed
 
 from .filters import ApplicationFilter
-from .list_rows import application_list_rows
+from .list_rows import application_list_page
 from .serializers import (
     ApplicationListSerializer,
     ApplicationSerializer,
@@ -187,10 +189,11 @@ class ApplicationViewSet(AllErrorsMixin, mixins.CreateModelMixin, mixins.ListMod
         return ApplicationListSerializer if self.action == "list" else ApplicationSerializer
 
     def list(self, request, *args, **kwargs):
-        """Sort and page ids first (a narrow index-friendly sort), then read only the page's
-        rows; three statements whatever the page size or depth."""
-        ids = self.paginate_queryset(self.filter_queryset(self.get_queryset()).values_list("pk", flat=True))
-        return self.get_paginated_response(application_list_rows(list(ids)))
+        """The page and the total in one statement whatever the page size or depth
+        (list_rows.py): the ORM builds the restricted, filtered and ordered queryset."""
+        queryset = self.filter_queryset(self.get_queryset())
+        rows = self.paginator.paginate_rows(request, partial(application_list_page, queryset))
+        return self.get_paginated_response(rows)
 
     @idempotent
     def create(self, request, *args, **kwargs):

@@ -1,5 +1,6 @@
-"""The application list's fast path: identical to the serializer, stable pages, lean SQL."""
+"""The application list's fast path: identical to the serializer, stable pages, one statement."""
 
+import datetime as dt
 import json
 from decimal import Decimal
 
@@ -10,7 +11,8 @@ from rest_framework.renderers import JSONRenderer
 
 from applications.api.serializers import ApplicationListSerializer
 from applications.models import Application
-from tests.factories import ApplicationFactory, UserFactory
+from reviews.models import ReviewAssignment
+from tests.factories import ApplicationFactory, UserFactory, aor_of
 
 pytestmark = pytest.mark.django_db
 
@@ -65,3 +67,59 @@ def test_member_sees_each_application_once_without_distinct(client_for):
         response = client_for(member).get("/api/v1/applications/")
     assert [row["id"] for row in response.json()["results"]] == [app.pk]
     assert not [q["sql"] for q in ctx.captured_queries if "DISTINCT" in q["sql"].upper()]
+
+
+def test_timestamps_keep_the_serializers_zone_offset_and_microseconds(client_for):
+    """Winter and summer offsets in the current zone, whole seconds without a fraction."""
+    officer = UserFactory(officer=True)
+    winter, summer = ApplicationFactory(), ApplicationFactory(status="submitted")
+    Application.objects.filter(pk=winter.pk).update(
+        created_at=dt.datetime(2026, 1, 15, 17, 4, 5, tzinfo=dt.UTC),
+        submitted_at=dt.datetime(2026, 1, 15, 17, 4, 5, 120, tzinfo=dt.UTC))
+    Application.objects.filter(pk=summer.pk).update(
+        created_at=dt.datetime(2026, 7, 4, 3, 0, 0, 999999, tzinfo=dt.UTC), response_due_at=None)
+    listed = {row["id"]: row for row in client_for(officer).get("/api/v1/applications/").json()["results"]}
+    assert listed[winter.pk]["created_at"] == "2026-01-15T12:04:05-05:00"
+    assert listed[winter.pk]["submitted_at"] == "2026-01-15T12:04:05.000120-05:00"
+    assert listed[summer.pk]["created_at"] == "2026-07-03T23:00:00.999999-04:00"
+    for app in Application.objects.select_related("opportunity", "organization", "project"):
+        assert listed[app.pk] == json.loads(JSONRenderer().render(ApplicationListSerializer(app).data))
+
+
+@pytest.mark.parametrize("role", ["officer", "member", "reviewer"])
+def test_a_page_and_its_count_are_one_statement_at_any_size_and_depth(client_for, role):
+    app = ApplicationFactory(status="under_review")
+    ApplicationFactory.create_batch(4, organization=app.organization, project=app.project,
+                                    opportunity=app.opportunity, status="under_review")
+    user = {"officer": lambda: UserFactory(officer=True), "member": lambda: aor_of(app.organization),
+            "reviewer": lambda: UserFactory(reviewer=True)}[role]()
+    if role == "reviewer":
+        for visible in Application.objects.all()[:3]:
+            ReviewAssignment.objects.create(application=visible, reviewer=user, due_at="2030-01-01T00:00:00Z",
+                                            status="active")
+    client = client_for(user)
+    for query in ("page_size=2", "page_size=100", "page_size=2&page=2", f"mineral={app.project.minerals.first().pk}"
+                  f"&state={app.project.state}&ordering=-federal_amount_requested&page_size=2&page=2"):
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(f"/api/v1/applications/?{query}")
+        assert response.status_code == 200, response.content
+        assert len(ctx.captured_queries) == 1, [q["sql"] for q in ctx.captured_queries]
+    assert response.json()["count"] == (3 if role == "reviewer" else 5)
+
+
+def test_page_numbers_behave_as_djangos_paginator(client_for):
+    officer = client_for(UserFactory(officer=True))
+    ApplicationFactory.create_batch(5)
+    every = [row["id"] for row in officer.get("/api/v1/applications/?page_size=5").json()["results"]]
+    last = officer.get("/api/v1/applications/?page_size=2&page=last").json()
+    assert last["count"] == 5 and [row["id"] for row in last["results"]] == every[4:]
+    assert last["next"] is None and "page=2" in last["previous"]
+    page2 = officer.get("/api/v1/applications/?page_size=2&page=2").json()
+    assert [row["id"] for row in page2["results"]] == every[2:4] and "page=3" in page2["next"]
+    for bad in ("4", "0", "-1", "abc", "1.5"):
+        response = officer.get(f"/api/v1/applications/?page_size=2&page={bad}")
+        assert response.status_code == 404 and response.json() == {"detail": "Invalid page.", "code": "not_found"}
+    empty = officer.get("/api/v1/applications/?status=awarded").json()
+    assert empty == {"count": 0, "next": None, "previous": None, "results": []}
+    assert officer.get("/api/v1/applications/?status=awarded&page=2").status_code == 404
+    assert officer.get("/api/v1/applications/?status=bogus").status_code == 400
