@@ -12,7 +12,7 @@ stays the schema and the representation of a single application.
 """
 
 import datetime as dt
-from functools import cache
+from functools import cache, lru_cache
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
@@ -74,11 +74,34 @@ def _order_terms(queryset) -> list[tuple[str, bool]]:
     return terms
 
 
+_HOUR = dt.timedelta(hours=1)
+_fromiso = dt.datetime.fromisoformat
+
+
+@lru_cache(maxsize=8192)
+def _hour_offset(zone, hour: str) -> tuple[dt.timedelta, str] | None:
+    """The zone's UTC offset throughout one UTC hour ("YYYY-MM-DDTHH") and its ISO suffix
+    as DRF writes it ("Z" for UTC); None when the offset changes within that hour."""
+    start = _fromiso(hour + ":00").replace(tzinfo=dt.UTC)
+    first = start.astimezone(zone)
+    offset = first.utcoffset()
+    if (start + _HOUR - dt.timedelta(microseconds=1)).astimezone(zone).utcoffset() != offset:
+        return None
+    suffix = first.isoformat()[19:]
+    return offset, "Z" if suffix == "+00:00" else suffix
+
+
 def _datetime(text: str | None, zone) -> str | None:
+    """A UTC wall time as DRF's DateTimeField writes it in ``zone``: the offset is looked up
+    once per UTC hour, not per value (an aware isoformat() asks the zone again each time)."""
     if text is None:
         return None
-    value = dt.datetime.fromisoformat(text).replace(tzinfo=dt.UTC).astimezone(zone).isoformat()
-    return value[:-6] + "Z" if value.endswith("+00:00") else value
+    known = _hour_offset(zone, text[:13])
+    if known is None:
+        value = _fromiso(text).replace(tzinfo=dt.UTC).astimezone(zone).isoformat()
+        return value[:-6] + "Z" if value.endswith("+00:00") else value
+    offset, suffix = known
+    return (_fromiso(text) + offset).isoformat() + suffix
 
 
 def _date(value) -> str | None:

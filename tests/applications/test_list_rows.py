@@ -123,3 +123,25 @@ def test_page_numbers_behave_as_djangos_paginator(client_for):
     assert empty == {"count": 0, "next": None, "previous": None, "results": []}
     assert officer.get("/api/v1/applications/?status=awarded&page=2").status_code == 404
     assert officer.get("/api/v1/applications/?status=bogus").status_code == 400
+
+
+def test_filter_forms_share_one_class_yet_validate_each_request_alone(client_for):
+    from django.http import QueryDict
+
+    from applications.api.filters import ApplicationFilter
+
+    officer = client_for(UserFactory(officer=True))
+    app = ApplicationFactory(status="submitted")
+    ApplicationFactory()
+    mineral = app.project.minerals.first()
+    bad = officer.get("/api/v1/applications/?status=bogus&mineral=x")
+    assert bad.status_code == 400 and {"status", "mineral"} <= set(bad.json())
+    assert [r["id"] for r in officer.get(f"/api/v1/applications/?mineral={mineral.pk}&status=submitted")
+            .json()["results"]] == [app.pk]
+    assert officer.get("/api/v1/applications/").json()["count"] == 2
+    first, second = (ApplicationFilter(QueryDict(q), queryset=Application.objects.all())
+                     for q in ("status=draft", "status=submitted"))
+    assert type(first.form) is type(second.form) and first.form.fields is second.form.fields
+    assert first.filters["mineral"].filter.f is first.filters["mineral"] is not second.filters["mineral"]
+    assert first.is_valid() and second.is_valid()
+    assert (first.form.cleaned_data["status"], second.form.cleaned_data["status"]) == (["draft"], ["submitted"])
