@@ -159,7 +159,7 @@ def application_list_page(queryset, offset: int, limit: int) -> tuple[list[dict]
             JOIN {_table(Organization)} g ON g.id = a.organization_id
             JOIN {_table(Project)} p ON p.id = a.project_id
         ) ON TRUE
-        ORDER BY {outer_order}"""
+        ORDER BY {outer_order}"""  # nosec B608 - names from the model's meta, values bound as parameters
     with connections[queryset.db].cursor() as cursor:
         cursor.execute(statement, [*params, limit, offset])
         fetched = cursor.fetchall()

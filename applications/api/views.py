@@ -189,8 +189,9 @@ class ApplicationViewSet(AllErrorsMixin, mixins.CreateModelMixin, mixins.ListMod
         return ApplicationListSerializer if self.action == "list" else ApplicationSerializer
 
     def list(self, request, *args, **kwargs):
-        """The page and the total in one statement whatever the page size or depth
-        (list_rows.py): the ORM builds the restricted, filtered and ordered queryset."""
+        """Applications the user may see, filtered and ordered, one page at a time."""
+        # One statement whatever the page size or depth (list_rows.py): the ORM builds the
+        # restricted, filtered and ordered queryset; the page and the total come back together.
         queryset = self.filter_queryset(self.get_queryset())
         rows = self.paginator.paginate_rows(request, partial(application_list_page, queryset))
         return self.get_paginated_response(rows)
