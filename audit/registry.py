@@ -144,10 +144,57 @@ def _stored(instance, spec: AuditSpec, update_fields) -> dict | None:
     return {f.attname: _value(f, row[f.attname]) for f in fields}
 
 
+# ---------------------------------------------------------------- folding into one event
+
+FOLDING = "_audit_folding"  # instance attribute: its saves are recorded by the caller's event
+FOLDED_EXTRA = "_audit_folded_extra"
+
+
+def fold_begin(instance) -> dict | None:
+    """Start recording ``instance``'s changes into one event the caller writes (a
+    transition): its saves write no event of their own, and no stored row is read (the
+    caller has just loaded it). Returns the values before, for ``fold_end``."""
+    spec = _registry.get(type(instance))
+    setattr(instance, FOLDING, True)
+    setattr(instance, FOLDED_EXTRA, {})
+    return snapshot(instance, spec) if spec is not None else None
+
+
+def record_change(instance, name: str, change) -> None:
+    """Report a change made without ``save()`` (e.g. a many-to-many set written in one
+    statement) for the event being folded; outside a fold it is written as an update event."""
+    if getattr(instance, FOLDING, False):
+        getattr(instance, FOLDED_EXTRA)[name] = change
+        return
+    from .services import audit_event
+
+    audit_event(obj=instance, action="update", changes={name: change})
+
+
+def fold_end(instance, before: dict | None, *, saved: tuple[str, ...],
+             exclude: tuple[str, ...] = ()) -> dict:
+    """Stop folding; the ``saved`` fields that changed (before/after, redacted) and the
+    reported changes."""
+    setattr(instance, FOLDING, False)
+    extra = getattr(instance, FOLDED_EXTRA, {})
+    setattr(instance, FOLDED_EXTRA, {})
+    spec = _registry.get(type(instance))
+    if spec is None or before is None:
+        return dict(extra)
+    after = snapshot(instance, spec)
+    meta = type(instance)._meta
+    columns = {meta.get_field(name).attname for name in saved} - {meta.get_field(name).attname for name in exclude}
+    keys = [k for k in before if k in columns and before[k] != after.get(k)]
+    return {**extra, "before": _redact({k: before[k] for k in keys}),
+            "after": _redact({k: after[k] for k in keys})}
+
+
 # ---------------------------------------------------------------- handlers
 
 
 def _pre_save(sender, instance, raw=False, update_fields=None, **kwargs):
+    if getattr(instance, FOLDING, False):
+        return
     if raw or instance.pk is None or instance._state.adding:
         instance._audit_before = None
         return
@@ -157,7 +204,7 @@ def _pre_save(sender, instance, raw=False, update_fields=None, **kwargs):
 def _post_save(sender, instance, created, raw=False, update_fields=None, **kwargs):
     from .services import audit_event
 
-    if raw:
+    if raw or getattr(instance, FOLDING, False):
         return
     spec = _registry[sender]
     after = snapshot(instance, spec)

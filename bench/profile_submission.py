@@ -32,6 +32,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=30)
     parser.add_argument("--top", type=int, default=25)
     parser.add_argument("--smoke", action="store_true", help="3 rounds, short listing")
+    parser.add_argument("--sql", action="store_true", help="also print the statements of the last round")
     args = parser.parse_args()
     rounds, top = (3, 10) if args.smoke else (args.rounds, args.top)
 
@@ -39,7 +40,7 @@ def main() -> None:
     benchdb.setup_django(DB)
     benchdb.migrate()
     try:
-        run(rounds, top)
+        run(rounds, top, args.sql)
     finally:
         from django.db import connections
 
@@ -47,7 +48,7 @@ def main() -> None:
         benchdb.drop_database(DB)
 
 
-def run(rounds: int, top: int) -> None:
+def run(rounds: int, top: int, show_sql: bool = False) -> None:
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -68,6 +69,7 @@ def run(rounds: int, top: int) -> None:
                 response = call()
                 timings.setdefault(name, []).append(time.perf_counter() - t0)
             queries[name] = len(ctx.captured_queries)
+            statements[name] = [q["sql"] for q in ctx.captured_queries]
             assert response.status_code in (200, 201), (name, response.status_code, response.content[:300])
             return response
 
@@ -90,6 +92,7 @@ def run(rounds: int, top: int) -> None:
             f"/api/v1/applications/{app_id}/transitions/submit/", content_type="application/json",
             HTTP_IDEMPOTENCY_KEY=str(uuid.uuid4()), data={"comment": ""}))
 
+    statements: dict[str, list[str]] = {}
     submission(0, {}, {})  # warm caches, imports and the first connection
     timings: dict[str, list[float]] = {}
     queries: dict[str, int] = {}
@@ -105,6 +108,11 @@ def run(rounds: int, top: int) -> None:
         total += mean
         print(f"{name:32s} {mean:7.1f} ms  {queries[name]:3d} statements")
     print(f"{'one submission (4 requests)':32s} {total:7.1f} ms  (under cProfile; in process, one thread)")
+    if show_sql:
+        for name, sqls in statements.items():
+            print(f"--- {name}")
+            for sql in sqls:
+                print("   ", sql[:220])
     out = io.StringIO()
     pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(top)
     print(out.getvalue())

@@ -1,5 +1,6 @@
 """The audit log: events for every change, the hash chain, append-only tables."""
 
+import datetime as dt
 import io
 import threading
 from decimal import Decimal
@@ -41,10 +42,77 @@ def test_a_transition_writes_one_chained_event_with_actor_states_and_comment():
     application_transition(application_id=app.pk, name="submit", actor=aor, data={"comment": "Ready."})
     (event,) = events_for(app, "submit")
     assert event.actor == aor
-    assert event.changes["before"] == {"status": "draft"}
-    assert event.changes["after"] == {"status": "submitted"}
+    assert event.changes["before"]["status"] == "draft"
+    assert event.changes["after"]["status"] == "submitted"
     assert event.changes["comment"] == "Ready."
     assert event.changes["transition_log"] == TransitionLog.objects.get(object_id=app.pk).pk
+    assert verify_chain().ok
+
+
+def test_a_transition_is_one_event_holding_every_column_and_set_it_changed():
+    app = ApplicationFactory(ready=True)
+    aor = aor_of(app.organization)
+    minerals = sorted(app.project.minerals.values_list("pk", flat=True))
+    assert minerals
+    before = AuditEvent.objects.count()
+    application_transition(application_id=app.pk, name="submit", actor=aor, data={"comment": ""})
+    app.refresh_from_db()
+    # The save and the minerals snapshot write no "update" events of their own...
+    assert [e.action for e in AuditEvent.objects.filter(pk__gt=0).order_by("id")[before:]] == ["submit"]
+    (event,) = events_for(app, "submit")
+    # ...their changes are in the transition's event, with before and after.
+    assert event.changes["before"]["submitted_at"] is None
+    assert event.changes["after"]["submitted_at"] == app.submitted_at.astimezone(dt.UTC).isoformat()
+    assert event.changes["after"]["submitted_record"]["project"]["mineral_ids"] == minerals
+    assert event.changes["submitted_minerals"] == {"added": minerals, "removed": []}
+    assert "updated_at" not in event.changes["after"]
+    assert sorted(app.submitted_minerals.values_list("pk", flat=True)) == minerals
+
+
+def test_a_resubmission_records_the_minerals_added_and_removed():
+    app = ApplicationFactory(ready=True)
+    aor = aor_of(app.organization)
+    application_transition(application_id=app.pk, name="submit", actor=aor, data={"comment": ""})
+    old = sorted(app.submitted_minerals.values_list("pk", flat=True))
+    cobalt = Mineral.objects.get(name="cobalt")
+    assert cobalt.pk not in old
+    app.project.minerals.set([cobalt])
+    from applications import record
+
+    with transaction.atomic():
+        record.freeze(app)  # as resubmit does, outside a transition: an update event of its own
+    (event,) = [e for e in events_for(app, "update") if "submitted_minerals" in e.changes]
+    assert event.changes["submitted_minerals"] == {"added": [cobalt.pk], "removed": old}
+    assert list(app.submitted_minerals.values_list("pk", flat=True)) == [cobalt.pk]
+
+
+def test_the_chain_head_is_reread_after_a_savepoint_that_held_an_event_rolls_back():
+    a, b = OrganizationFactory(), OrganizationFactory()
+    with transaction.atomic():
+        audit_event(obj=a, action="note", changes={"n": 1})
+        try:
+            with transaction.atomic():
+                audit_event(obj=a, action="note", changes={"n": 2})  # linked to event 1...
+                raise RuntimeError("undo")
+        except RuntimeError:
+            pass
+        # ...and rolled back: this event must link to event 1, not to the vanished one.
+        audit_event(obj=b, action="note", changes={"n": 3})
+    assert verify_chain().ok
+    assert [e.changes["n"] for e in events_for(a, "note") + events_for(b, "note")] == [1, 3]
+
+
+def test_a_transaction_takes_the_chain_lock_and_reads_the_head_once():
+    org = OrganizationFactory()
+    from django.test.utils import CaptureQueriesContext
+
+    connection._audit_chain_head = None  # forget the head the factory's event left
+    with transaction.atomic(), CaptureQueriesContext(connection) as ctx:
+        for n in range(3):
+            audit_event(obj=org, action="note", changes={"n": n})
+    sqls = [q["sql"] for q in ctx.captured_queries]
+    assert sum("pg_advisory_xact_lock" in q for q in sqls) == 1
+    assert sum(q.startswith('SELECT "audit_auditevent"."hash"') for q in sqls) == 1
     assert verify_chain().ok
 
 
