@@ -11,7 +11,7 @@ from django.db import transaction
 from django.dispatch import Signal
 
 from dpa_funding import lifecycle, policy
-from dpa_funding.errors import InvalidTransition, ValidationFailed
+from dpa_funding.errors import InvalidTransition, NotFound, ValidationFailed
 from dpa_funding.lifecycle import Transition
 
 from .choices import BUDGET_CATEGORIES
@@ -303,17 +303,18 @@ def available_transitions(application: Application, actor) -> list[Transition]:
 
 
 def application_transition(*, application_id: int, name: str, actor, data: dict | None = None,
-                           expected_status: str | None = None) -> Application:
+                           expected_status: str | None = None, visible_to=None) -> Application:
     """Fire transition ``name`` of the application lifecycle through the one door
     (dpa_funding.lifecycle.fire): lock, policy, state, every guard, state change, effects,
     save, log and audit event; the notices are owed (an outbox row) in the same transaction
     and written by a worker after commit. Any failure changes nothing.
 
     ``expected_status`` lets callers that read the application earlier detect a concurrent
-    change (409 conflict) instead of acting on stale state.
+    change (409 conflict) instead of acting on stale state; ``visible_to`` makes an
+    application that user cannot see NotFound (see ``lifecycle.fire``).
     """
     return lifecycle.fire("application", application_id, name, actor=actor, data=data,
-                          expected_status=expected_status)
+                          expected_status=expected_status, visible_to=visible_to)
 
 
 def _announce_transition(sender, *, obj, transition, from_state, to_state, actor, comment, **kwargs) -> None:
@@ -341,13 +342,23 @@ log_transition = lifecycle.log_transition
 
 
 @transaction.atomic
-def document_upload(*, actor, application: Application, kind: str, uploaded):
-    """Attach a checked file to an editable application; the stored name is generated."""
+def document_upload(*, actor, application: Application | int, kind: str, uploaded, visible_to=None):
+    """Attach a checked file to an editable application; the stored name is generated.
+
+    ``visible_to``: NotFound unless that user can see the application, checked by the
+    locking read itself (the API passes the id, not a row it read first)."""
     from .choices import DocumentKind
     from .documents import check_upload
     from .models import Document
 
-    app = Application.objects.select_for_update().get(pk=application.pk)
+    rows = Application.objects.select_for_update(of=("self",))
+    if visible_to is not None:
+        rows = rows.restrict(visible_to)
+    pk = application.pk if isinstance(application, Application) else application
+    try:
+        app = rows.get(pk=pk)
+    except Application.DoesNotExist:
+        raise NotFound() from None
     policy.require(actor, "document.upload", app)
     if not LIFECYCLE.is_editable(app):
         raise InvalidTransition("Documents can be added only to a draft or an application under revision.")

@@ -255,11 +255,15 @@ def _noun(obj) -> str:
 
 
 def fire(key: str, obj_or_pk, name: str, *, actor, data: dict | None = None,
-         expected_status: str | None = None):
+         expected_status: str | None = None, visible_to=None):
     """Fire transition ``name`` of lifecycle ``key`` on an object (or its primary key) and
     return the saved object. Raises NotFound, Conflict (``expected_status`` differs, or a
     concurrent change), NotPermitted, InvalidTransition or ConditionsUnmet; any failure
-    changes nothing."""
+    changes nothing.
+
+    ``visible_to``: a user who must be able to see the object, else NotFound (an API
+    answers 404, revealing nothing), checked by the same statement that locks the row
+    instead of a read of its own before it."""
     lc = get(key)
     transition = lc.transition(name)
     data = dict(data or {})
@@ -268,6 +272,8 @@ def fire(key: str, obj_or_pk, name: str, *, actor, data: dict | None = None,
     pk = obj_or_pk.pk if isinstance(obj_or_pk, models.Model) else obj_or_pk
     with transaction.atomic():
         queryset = Model._default_manager.select_for_update(of=("self",))
+        if visible_to is not None:
+            queryset = queryset.restrict(visible_to)
         if lc.select_related:
             queryset = queryset.select_related(*lc.select_related)
         try:

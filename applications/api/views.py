@@ -238,7 +238,6 @@ class ApplicationViewSet(AllErrorsMixin, mixins.CreateModelMixin, mixins.ListMod
     @idempotent
     def fire_transition(self, request, pk=None, name=None):
         """Fire a workflow transition; 400 lists every unmet condition."""
-        app = self.get_object()
         if workflow.get(name) is None:
             raise NotFound(f"There is no transition named '{name}'.")
         body = TransitionRequestSerializer(data=request.data)
@@ -248,8 +247,10 @@ class ApplicationViewSet(AllErrorsMixin, mixins.CreateModelMixin, mixins.ListMod
         for name_ in ("response_due_at", "acceptance_due_at"):
             if data.get(name_) is None:
                 data.pop(name_, None)
-        app = services.application_transition(application_id=app.pk, name=name, actor=request.user,
-                                               data=data, expected_status=expected)
+        # The door's locking read also answers 404 for an application the user cannot see.
+        app = services.application_transition(application_id=_application_pk(pk), name=name,
+                                               actor=request.user, data=data, expected_status=expected,
+                                               visible_to=request.user)
         return Response(ApplicationSerializer(app, context=self.get_serializer_context()).data)
 
     @extend_schema(parameters=[_APPLICATION_ID], responses={200: HistoryEntrySerializer(many=True), **errors(404)})
@@ -267,10 +268,11 @@ class ApplicationViewSet(AllErrorsMixin, mixins.CreateModelMixin, mixins.ListMod
     @action(detail=True, methods=["get", "post"], filter_backends=[], parser_classes=[MultiPartParser])
     def documents(self, request, pk=None):
         """List the application's documents, or upload one (members, while editable)."""
-        app = self.get_object()
         if request.method == "GET":
+            app = self.get_object()
             return self._page(app.documents.select_related("uploaded_by").order_by("uploaded_at", "id"),
                               DocumentSerializer)
+        application_id = _application_pk(pk)
         if request_body_too_large(request):
             raise too_large_error()  # before the body is read
         data = request.data
@@ -278,9 +280,19 @@ class ApplicationViewSet(AllErrorsMixin, mixins.CreateModelMixin, mixins.ListMod
             raise too_large_error()  # the upload handler stopped reading past the limit
         body = DocumentUploadSerializer(data=data)
         body.is_valid(raise_exception=True)
-        doc = services.document_upload(actor=request.user, application=app, kind=body.validated_data["kind"],
-                                       uploaded=body.validated_data["file"])
+        # The service's locking read answers 404 for an application the user cannot see.
+        doc = services.document_upload(actor=request.user, application=application_id,
+                                       kind=body.validated_data["kind"], uploaded=body.validated_data["file"],
+                                       visible_to=request.user)
         return Response(DocumentSerializer(doc).data, status=status.HTTP_201_CREATED)
+
+
+def _application_pk(pk) -> int:
+    """The URL's application id; one that is not an integer names no application (404)."""
+    try:
+        return int(pk)
+    except (TypeError, ValueError):
+        raise NotFound() from None
 
 
 def _budget(data: dict) -> dict | None:
