@@ -6,9 +6,14 @@
 Each client is the authorized representative of its own organization and repeats the
 applicant's whole submission over HTTP: create the application (with an Idempotency-Key),
 upload a technical report and a budget justification (real PDFs), and fire ``submit``
-(with an Idempotency-Key). The server is gunicorn with 2 sync workers under production
-settings on its own database (``dpa_bench_submissions``, dropped afterwards unless
-``--keep``). A request that fails on the network is retried with the same key.
+(with an Idempotency-Key). The load generator is an asyncio client (aiohttp, from PyPI).
+The server is gunicorn with 2 sync workers under production settings on its own database
+(``dpa_bench_submissions``, dropped afterwards unless ``--keep``). A request that fails on
+the network is retried with the same key.
+
+The floor runs first, with the same clients and the same gunicorn: ``floor_submissions.py``,
+one hand-written SQL statement per request (4 per submission). The ratio app/floor is what
+Django, DRF and our rules cost.
 
 Afterwards the database is compared with what the clients saw: every accepted create is
 stored exactly once, and every accepted submit left its application submitted with both
@@ -16,16 +21,19 @@ documents. Figures are printed, never asserted; a mismatch exits non-zero.
 """
 
 import argparse
+import asyncio
 import io
 import json
+import shutil
 import sys
-import threading
+import tempfile
 import time
 import uuid
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import aiohttp  # noqa: E402
 import benchdb  # noqa: E402
 import seed_applications  # noqa: E402
 
@@ -54,69 +62,130 @@ def multipart(fields: dict, filename: str, content: bytes) -> tuple[bytes, str]:
     return b"".join(parts), f"multipart/form-data; boundary={boundary}"
 
 
-def with_retries(call, attempts: int = 3):
-    for attempt in range(attempts):
-        try:
-            return call()
-        except OSError:  # connection reset under load: the same Idempotency-Key makes it safe
-            if attempt == attempts - 1:
-                raise
-            time.sleep(0.2)
+RETRIES = 3
 
 
-class Client(threading.Thread):
-    def __init__(self, base: str, token: str, org_id: int, project_id: int, opp_id: int, until: float,
-                 report: bytes, justification: bytes):
-        super().__init__()
-        self.base, self.token, self.until = base, token, until
-        self.org_id, self.project_id, self.opp_id = org_id, project_id, opp_id
-        self.report, self.justification = report, justification
+class Client:
+    """One applicant's loop over one aiohttp session (asyncio: 20 clients cost the load
+    generator a few percent of one core, leaving the two cores to the server)."""
+
+    def __init__(self, base: str, token: str, org_id: int, opp_id: int, until: float,
+                 report: bytes, justification: bytes, title: str):
+        self.base, self.token, self.org_id, self.opp_id, self.until = base, token, org_id, opp_id, until
+        self.report, self.justification, self.title = report, justification, title
         self.created: list[int] = []
         self.submitted: list[int] = []
         self.errors: list[str] = []
         self.latencies: list[float] = []
 
-    def _post_json(self, path: str, payload: dict, key: str) -> tuple[int, dict]:
-        return with_retries(lambda: benchdb.http_json("POST", self.base + path, payload, token=self.token,
-                                                      headers={"Idempotency-Key": key}))
+    async def _send(self, session, path: str, *, json_body=None, form=None, key: str | None = None):
+        """POST with retries on network errors; the same Idempotency-Key makes a retry safe."""
+        headers = {"Authorization": f"Token {self.token}"}
+        if key:
+            headers["Idempotency-Key"] = key
+        for attempt in range(RETRIES):
+            try:
+                data = form() if form else None  # a FormData is consumed by one request
+                async with session.post(self.base + path, json=json_body, data=data, headers=headers) as resp:
+                    return resp.status, await resp.text()
+            except aiohttp.ClientError:
+                if attempt == RETRIES - 1:
+                    raise
+                await asyncio.sleep(0.2)
 
-    def run(self) -> None:
+    def _upload_form(self, kind: str, name: str, content: bytes):
+        def build():
+            form = aiohttp.FormData()
+            form.add_field("kind", kind)
+            form.add_field("file", content, filename=name, content_type="application/pdf")
+            return form
+        return build
+
+    async def run(self, session, rounds: int | None = None) -> None:
         n = 0
-        while time.monotonic() < self.until:
+        while (n < rounds) if rounds is not None else (time.monotonic() < self.until):
             n += 1
             t0 = time.perf_counter()
-            status, body = self._post_json("/api/v1/applications/", {
-                "opportunity": self.opp_id, "organization": self.org_id, "project": self.project_id,
-                "title": f"Burst application {self.org_id}-{n}", "instrument": "grant",
+            status, text = await self._send(session, "/api/v1/applications/", key=str(uuid.uuid4()), json_body={
+                "opportunity": self.opp_id, "organization": self.org_id, "project": self.org_id,
+                "title": f"{self.title} {self.org_id}-{n}", "instrument": "grant",
                 "federal_amount_requested": "1000000.00", "cost_share_amount": "1000000.00",
                 "period_start": "2027-01-01", "period_end": "2029-12-31", "summary": "Burst.",
                 "budget": {"equipment": "1500000.00", "construction": "500000.00"},
-            }, key=str(uuid.uuid4()))
+            })
             if status != 201:
-                self.errors.append(f"create {status} {json.dumps(body)[:200]}")
+                self.errors.append(f"create {status} {text[:200]}")
                 continue
-            app_id = body["id"]
+            app_id = json.loads(text)["id"]
             self.created.append(app_id)
-            ok = True
             for kind, name, content in (("technical_report", "report.pdf", self.report),
                                         ("budget_justification", "budget.pdf", self.justification)):
-                payload, ctype = multipart({"kind": kind}, name, content)
-                url = f"{self.base}/api/v1/applications/{app_id}/documents/"
-                status, raw = with_retries(lambda url=url, payload=payload, ctype=ctype: benchdb.http(
-                    "POST", url, token=self.token, body=payload, content_type=ctype))
+                status, text = await self._send(session, f"/api/v1/applications/{app_id}/documents/",
+                                                form=self._upload_form(kind, name, content))
                 if status != 201:
-                    self.errors.append(f"upload {status} {raw[:200]!r}")
-                    ok = False
+                    self.errors.append(f"upload {status} {text[:200]}")
                     break
-            if not ok:
-                continue
-            status, body = self._post_json(f"/api/v1/applications/{app_id}/transitions/submit/",
-                                           {"comment": ""}, key=str(uuid.uuid4()))
-            if status != 200:
-                self.errors.append(f"submit {status} {json.dumps(body)[:300]}")
-                continue
-            self.submitted.append(app_id)
-            self.latencies.append(time.perf_counter() - t0)
+            else:
+                status, text = await self._send(session, f"/api/v1/applications/{app_id}/transitions/submit/",
+                                                json_body={"comment": ""}, key=str(uuid.uuid4()))
+                if status != 200:
+                    self.errors.append(f"submit {status} {text[:300]}")
+                    continue
+                self.submitted.append(app_id)
+                self.latencies.append(time.perf_counter() - t0)
+
+
+async def _drive(clients: list[Client], warm_up: list[Client], seconds: float) -> float:
+    connector = aiohttp.TCPConnector(limit=len(clients))
+    timeout = aiohttp.ClientTimeout(total=120)
+    async with aiohttp.ClientSession(connector=connector, timeout=timeout) as session:
+        # Not timed: each worker's first requests import and compile what they use (seconds).
+        await asyncio.gather(*(c.run(session, rounds=2) for c in warm_up))
+        started = time.perf_counter()
+        for c in clients:
+            c.until = time.monotonic() + seconds
+        await asyncio.gather(*(c.run(session) for c in clients))
+        return time.perf_counter() - started
+
+
+def burst(target: str, app: str, env: dict, aors, tokens: dict, *, seconds: float, workers: int,
+          report: bytes, justification: bytes) -> dict:
+    """Serve ``app`` and run one client per organization for ``seconds``; then compare the
+    database with what the clients saw."""
+    from django.db.models import Count
+
+    from applications.models import Application
+
+    title = f"Burst {target} application"
+    with benchdb.gunicorn(app, env, workers=workers) as base:
+        def client(m, label):
+            return Client(base, tokens[m.organization_id], m.organization_id, 1, 0.0, report, justification, label)
+
+        clients = [client(m, title) for m in aors]
+        warm_up = [client(m, f"Warm-up {target} application") for m in aors[:workers * 2]]
+        wall = asyncio.run(_drive(clients, warm_up, seconds))
+    for c in warm_up:
+        if c.errors:
+            print("  warm-up error:", c.errors[0])
+    created = [i for c in clients for i in c.created]
+    submitted = [i for c in clients for i in c.submitted]
+    errors = [e for c in clients for e in c.errors]
+    stored = Application.objects.filter(title__startswith=title + " ")
+    stored_ids = sorted(stored.values_list("id", flat=True))
+    submitted_in_db = set(stored.filter(status="submitted").values_list("id", flat=True))
+    doc_counts = stored.filter(pk__in=submitted).annotate(n=Count("documents")).values_list("n", flat=True)
+    exactly_once = (stored_ids == sorted(created) and submitted_in_db == set(submitted)
+                    and all(n == 2 for n in doc_counts))
+    latencies = sorted(x for c in clients for x in c.latencies)
+    p50 = latencies[len(latencies) // 2] * 1000 if latencies else float("nan")
+    rate = len(submitted) / wall
+    print(f"{target:5s}: {len(submitted)} submissions in {wall:.1f} s = {rate:.1f}/s "
+          f"(p50 {p50:.0f} ms for create + 2 uploads + submit); errors: {len(errors)}; exactly once: "
+          f"{exactly_once} (created {len(created)}, stored {len(stored_ids)}, submitted {len(submitted)}, "
+          f"submitted in the database {len(submitted_in_db)})")
+    for e in errors[:5]:
+        print("  error:", e)
+    return {"rate": rate, "exactly_once": exactly_once, "errors": len(errors)}
 
 
 def main() -> None:
@@ -125,6 +194,8 @@ def main() -> None:
     parser.add_argument("--clients", type=int)
     parser.add_argument("--seconds", type=float)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--target", choices=("both", "app", "floor"), default="both",
+                        help="the app, its floor (bench/floor_submissions.py), or both (floor first)")
     parser.add_argument("--keep", action="store_true")
     args = parser.parse_args()
     clients = args.clients or (4 if args.smoke else 20)
@@ -134,51 +205,32 @@ def main() -> None:
     benchdb.setup_django(DB)
     benchdb.migrate()
     seed_applications.seed(clients)  # one organization, AOR and project per client
-    from django.db.models import Count
-
     from accounts.models import Membership
-    from applications.models import Application
 
     aors = list(Membership.objects.select_related("user").order_by("organization_id")[:clients])
     tokens = {m.organization_id: benchdb.api_token(m.user) for m in aors}
     report, justification = pdf("Technical report"), pdf("Budget justification")
-    env = benchdb.production_env(DB)
+    media = tempfile.mkdtemp(prefix="dpa_bench_media_")
+    env = benchdb.production_env(DB, MEDIA_ROOT=media, FLOOR_MEDIA_ROOT=media)
+    print(f"{clients} clients (asyncio, aiohttp), {seconds:g} s each, gunicorn {args.workers} sync workers, "
+          "production settings")
+    results = {}
     try:
-        with benchdb.gunicorn("dpa_funding.wsgi:application", env, workers=args.workers) as base:
-            until = time.monotonic() + seconds
-            threads = [Client(base, tokens[m.organization_id], m.organization_id, m.organization_id, 1, until,
-                              report, justification) for m in aors]
-            started = time.perf_counter()
-            for t in threads:
-                t.start()
-            for t in threads:
-                t.join()
-            wall = time.perf_counter() - started
-
-        created = [i for t in threads for i in t.created]
-        submitted = [i for t in threads for i in t.submitted]
-        errors = [e for t in threads for e in t.errors]
-        stored = Application.objects.filter(title__startswith="Burst application")
-        stored_ids = sorted(stored.values_list("id", flat=True))
-        submitted_in_db = set(stored.filter(status="submitted").values_list("id", flat=True))
-        doc_counts = stored.filter(pk__in=submitted).annotate(n=Count("documents")).values_list("n", flat=True)
-        exactly_once = (stored_ids == sorted(created) and submitted_in_db == set(submitted)
-                        and all(n == 2 for n in doc_counts))
-        latencies = sorted(x for t in threads for x in t.latencies)
-        p50 = latencies[len(latencies) // 2] * 1000 if latencies else float("nan")
-        print(f"{clients} clients, {seconds:g} s, gunicorn {args.workers} sync workers, production settings")
-        print(f"submissions completed: {len(submitted)} in {wall:.1f} s = {len(submitted) / wall:.1f}/s "
-              f"(p50 {p50:.0f} ms for create + 2 uploads + submit); errors: {len(errors)}")
-        print(f"exactly once: {exactly_once} (created {len(created)}, stored {len(stored_ids)}, "
-              f"submitted {len(submitted)}, submitted in the database {len(submitted_in_db)})")
-        for e in errors[:5]:
-            print("  error:", e)
-        if not exactly_once:
+        targets = {"floor": "bench.floor_submissions:application", "app": "dpa_funding.wsgi:application"}
+        for target in ("floor", "app"):
+            if args.target in (target, "both"):
+                results[target] = burst(target, targets[target], env, aors, tokens, seconds=seconds,
+                                        workers=args.workers, report=report, justification=justification)
+        if len(results) == 2:
+            print(f"app/floor: {results['app']['rate'] / results['floor']['rate']:.2f} "
+                  f"({results['app']['rate']:.1f}/s against {results['floor']['rate']:.1f}/s)")
+        if not all(r["exactly_once"] for r in results.values()):
             sys.exit(1)
     finally:
         from django.db import connections
 
         connections.close_all()
+        shutil.rmtree(media, ignore_errors=True)
         if not args.keep:
             benchdb.drop_database(DB)
 
