@@ -8,6 +8,7 @@ failed submit lists every problem at once.
 from datetime import datetime
 from decimal import Decimal
 
+from django.db.models import prefetch_related_objects
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -73,7 +74,10 @@ def application_complete(application, actor, data) -> list[str]:
     if app.instrument not in (opp.instruments or []):
         unmet.append(f"This opportunity does not offer the instrument '{app.get_instrument_display()}'.")
 
-    project_minerals = set(app.project.minerals.values_list("id", flat=True))
+    # Read as rows into the project's prefetch cache: the submitted record's snapshot of
+    # the project (applications.record, an effect of the same transition) reuses them.
+    prefetch_related_objects([app.project], "minerals")
+    project_minerals = {m.pk for m in app.project.minerals.all()}
     if not project_minerals:
         unmet.append("The project must list at least one mineral.")
     else:

@@ -4,7 +4,7 @@
 
 Runs the same requests as ``bench_submissions.py`` (create with an Idempotency-Key, two
 PDF uploads, submit) through Django's WSGI handler with production middleware, on its own
-database (``dpa_bench_profile``, dropped afterwards). Prints the mean wall time and the
+database (``dpa_bench_profile_<pid>``, dropped afterwards). Prints the mean wall time and the
 statement count of each step, then the functions with the most cumulative time. Figures
 are printed, never asserted.
 """
@@ -12,6 +12,7 @@ are printed, never asserted.
 import argparse
 import cProfile
 import io
+import os
 import pstats
 import sys
 import time
@@ -24,7 +25,7 @@ import benchdb  # noqa: E402
 import seed_applications  # noqa: E402
 from bench_submissions import multipart, pdf  # noqa: E402
 
-DB = "dpa_bench_profile"
+DB = f"dpa_bench_profile_{os.getpid()}"  # two runs at once never drop each other's database
 
 
 def main() -> None:
