@@ -196,7 +196,9 @@ class ApplicationSerializer(ApplicationListSerializer):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         user = _user(self)
-        if user is not None:
+        # Only a serializer given data looks these up; one that only renders skips building
+        # the fields and three restricted querysets (create and submit render one each).
+        if user is not None and hasattr(self, "initial_data"):
             # Organizations and projects the user cannot see are reported as not existing.
             self.fields["organization"].queryset = Organization.objects.restrict(user)
             self.fields["project"].queryset = Project.objects.restrict(user)

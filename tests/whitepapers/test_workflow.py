@@ -84,7 +84,10 @@ def test_submit_by_the_aor_logs_audits_and_tells_the_officers(django_capture_on_
     row = log_rows(wp).get()
     assert (row.transition, row.from_state, row.to_state) == ("submit", "draft", "submitted")
     event = AuditEvent.objects.filter(object_type="whitepapers.whitepaper", object_id=wp.pk, action="submit").get()
-    assert event.changes["after"] == {"status": "submitted"}
+    # One event for the transition, holding the other column it changed (submitted_at).
+    assert event.changes["after"]["status"] == "submitted"
+    assert event.changes["before"] == {"status": "draft", "submitted_at": None}
+    assert event.changes["after"]["submitted_at"] is not None
     assert Notification.objects.filter(recipient=officer, kind="new_submission").count() == 1
 
 
