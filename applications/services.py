@@ -317,7 +317,8 @@ def application_transition(*, application_id: int, name: str, actor, data: dict 
                           expected_status=expected_status, visible_to=visible_to)
 
 
-def _announce_transition(sender, *, obj, transition, from_state, to_state, actor, comment, **kwargs) -> None:
+def _announce_transition(sender, *, obj, transition, from_state, to_state, actor, comment, log=None,
+                         **kwargs) -> None:
     """Bridge from the engine's ``transitioned`` signal to ``application_transitioned``
     (notifications listen there), inside the transition's transaction, so what subscribers
     write commits or rolls back with the state change. A failing receiver is logged and
@@ -326,7 +327,7 @@ def _announce_transition(sender, *, obj, transition, from_state, to_state, actor
         with transaction.atomic():
             application_transitioned.send(
                 sender=Application, application=obj, transition=transition.name,
-                from_state=from_state, to_state=to_state, actor=actor, comment=comment)
+                from_state=from_state, to_state=to_state, actor=actor, comment=comment, log=log)
     except Exception:
         logger.exception("application_transitioned receivers failed for application %s", obj.pk)
 

@@ -55,7 +55,8 @@ COMMENT_REQUIRED = "A comment is required."
 # Sent inside the transaction that changed the state, after the log row and audit event:
 # what receivers write commits or rolls back with the change. A receiver that raises
 # aborts the transition; receivers whose work is optional catch their own errors.
-# kwargs: obj, lifecycle, transition, from_state, to_state, actor, comment, data.
+# kwargs: obj, lifecycle, transition, from_state, to_state, actor, comment, data, log (the
+# TransitionLog row just written).
 transitioned = Signal()
 
 
@@ -304,7 +305,7 @@ def fire(key: str, obj_or_pk, name: str, *, actor, data: dict | None = None,
         changes = audit_registry.fold_end(obj, before, saved=lc.update_fields, exclude=(lc.field,))
         from dpa_funding import policy
 
-        log_transition(
+        log = log_transition(
             subject=obj, transition=name, from_state=from_state, to_state=transition.target,
             actor=actor, comment=comment,
             internal=transition.comment_audience == "internal" and not policy.is_applicant(actor),
@@ -312,7 +313,7 @@ def fire(key: str, obj_or_pk, name: str, *, actor, data: dict | None = None,
         )
         transitioned.send(
             sender=Model, obj=obj, lifecycle=lc, transition=transition, from_state=from_state,
-            to_state=transition.target, actor=actor, comment=comment, data=data,
+            to_state=transition.target, actor=actor, comment=comment, data=data, log=log,
         )
     return obj
 

@@ -11,9 +11,9 @@ from . import services
 
 
 def on_application_transitioned(sender, *, application, transition, from_state, to_state,
-                                actor=None, comment="", **kwargs):
+                                actor=None, comment="", log=None, **kwargs):
     services.application_transition_notices_owe(
-        application=application, transition=transition, to_state=to_state)
+        application=application, transition=transition, to_state=to_state, log=log)
 
 
 def on_review_assignment_created(sender, *, assignment, **kwargs):

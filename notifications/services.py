@@ -181,7 +181,7 @@ def recipients_accepting(user_ids: Iterable[int], kind: str) -> list:
 NOTIFY_TRANSITION_TASK = "notifications.tasks.notify_application_transition"
 
 
-def application_transition_notices_owe(*, application, transition: str, to_state: str) -> None:
+def application_transition_notices_owe(*, application, transition: str, to_state: str, log=None) -> None:
     """Owe the notices of an application's transition, inside the transition's transaction:
     one outbox message naming the transition-log row the door has just written.
 
@@ -193,6 +193,9 @@ def application_transition_notices_owe(*, application, transition: str, to_state
     from applications.models import TransitionLog
     from ops import outbox
 
+    if log is not None:  # the door passes the row it wrote: no query
+        outbox.enqueue(NOTIFY_TRANSITION_TASK, log.pk)
+        return
     # The application's row is locked by the door, so its newest log row is this transition's.
     log_id = (TransitionLog.objects
               .filter(content_type=ContentType.objects.get_for_model(type(application)),
