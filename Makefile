@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/dpa_funding
 TEST_BROKER_URL ?= redis://127.0.0.1:6379/15
-# Two processes (pytest-xdist), one per core: each has its own test database and Redis db.
+# Two processes (pytest-xdist), one per core: each has its own test database and cache prefix.
 PYTEST_ARGS ?= -n 2
 
 .PHONY: run test install install-dev system-deps browser-deps check bench-smoke clean client

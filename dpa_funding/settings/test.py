@@ -9,19 +9,12 @@ DATABASES = {
 # Transactional tests empty every table with TRUNCATE between tests; the append-only
 # triggers refuse that unless the session says so (audit.append_only.trigger_sql).
 DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c dpa.allow_audit_truncate=on"
-# pytest-xdist runs the suite in parallel (make test: -n 2). Each worker gets its own Redis
-# database (gw0: 15, gw1: 14, ...) and cache prefix, as it gets its own test database, so
-# worker processes started by one test never take tasks queued by another.
+# pytest-xdist runs the suite in parallel (make test: -n 2), each process on its own test
+# database; the cache prefix keeps their throttle counts and cached values apart too. The
+# broker is shared: tests run tasks eagerly, and those that start real workers give them a
+# Redis server of their own (tests/ops/procs.py).
 XDIST_WORKER = env("PYTEST_XDIST_WORKER", default="")
-_XDIST_INDEX = int(XDIST_WORKER[2:]) if XDIST_WORKER.startswith("gw") else 0
-
-
-def _redis_db_for_worker(url: str) -> str:
-    base, _, db = url.rpartition("/")
-    return f"{base}/{int(db) - _XDIST_INDEX}" if db.isdigit() and _XDIST_INDEX else url
-
-
-CELERY_BROKER_URL = _redis_db_for_worker(env("CELERY_BROKER_URL", default="redis://127.0.0.1:6379/15"))
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="redis://127.0.0.1:6379/15")
 CELERY_BROKER_TRANSPORT_OPTIONS = REDIS_TRANSPORT_OPTIONS  # noqa: F405
 LOGGING = logging_config(env("LOG_FORMAT", default="plain"), LOG_LEVEL)  # noqa: F405
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
