@@ -317,7 +317,7 @@ def application_transition(*, application_id: int, name: str, actor, data: dict 
                           expected_status=expected_status, visible_to=visible_to)
 
 
-def _announce_transition(sender, *, obj, transition, from_state, to_state, actor, comment, log=None,
+def _announce_transition(sender, *, obj, transition, from_state, to_state, actor, comment, log,
                          **kwargs) -> None:
     """Bridge from the engine's ``transitioned`` signal to ``application_transitioned``
     (notifications listen there), inside the transition's transaction, so what subscribers

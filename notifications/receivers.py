@@ -11,9 +11,8 @@ from . import services
 
 
 def on_application_transitioned(sender, *, application, transition, from_state, to_state,
-                                actor=None, comment="", log=None, **kwargs):
-    services.application_transition_notices_owe(
-        application=application, transition=transition, to_state=to_state, log=log)
+                                log, actor=None, comment="", **kwargs):
+    services.application_transition_notices_owe(log=log)
 
 
 def on_review_assignment_created(sender, *, assignment, **kwargs):

@@ -181,31 +181,18 @@ def recipients_accepting(user_ids: Iterable[int], kind: str) -> list:
 NOTIFY_TRANSITION_TASK = "notifications.tasks.notify_application_transition"
 
 
-def application_transition_notices_owe(*, application, transition: str, to_state: str, log=None) -> None:
+def application_transition_notices_owe(*, log) -> None:
     """Owe the notices of an application's transition, inside the transition's transaction:
-    one outbox message naming the transition-log row the door has just written.
+    one outbox message naming the transition-log row the door has just written (``log``).
 
     Nothing else happens in the request: who is told and what they read is decided by
     ``application_transition_notify`` in a worker once the transition has committed (a
     rolled-back transition owes nothing; a broker outage delays the notices, never loses
     them).
     """
-    from applications.models import TransitionLog
     from ops import outbox
 
-    if log is not None:  # the door passes the row it wrote: no query
-        outbox.enqueue(NOTIFY_TRANSITION_TASK, log.pk)
-        return
-    # The application's row is locked by the door, so its newest log row is this transition's.
-    log_id = (TransitionLog.objects
-              .filter(content_type=ContentType.objects.get_for_model(type(application)),
-                      object_id=application.pk, transition=transition, to_state=to_state)
-              .order_by("-pk").values_list("pk", flat=True).first())
-    if log_id is None:  # not fired through the door: nothing to tell of
-        logger.warning("No transition log for %s of application %s; no notices owed",
-                       transition, application.pk)
-        return
-    outbox.enqueue(NOTIFY_TRANSITION_TASK, log_id)
+    outbox.enqueue(NOTIFY_TRANSITION_TASK, log.pk)
 
 
 def application_transition_notify(*, transition_log_id: int) -> list[int]:
