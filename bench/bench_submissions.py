@@ -11,9 +11,11 @@ The server is gunicorn with 2 sync workers under production settings on its own 
 (``dpa_bench_submissions``, dropped afterwards unless ``--keep``). A request that fails on
 the network is retried with the same key.
 
-The floor runs first, with the same clients and the same gunicorn: ``floor_submissions.py``,
-one hand-written SQL statement per request (4 per submission). The ratio app/floor is what
-Django, DRF and our rules cost.
+The floors run first, with the same clients and the same gunicorn: ``floor_submissions.py``,
+one hand-written SQL statement per request (4 per submission) in a bare WSGI app, then
+``floor_django.py``, the same statements behind the project's Django middleware, DRF and
+knox authentication. The ratio app/floor is what Django, DRF and our rules cost; app/django
+is what our own code costs on top of the framework.
 
 Afterwards the database is compared with what the clients saw: every accepted create is
 stored exactly once, and every accepted submit left its application submitted with both
@@ -194,8 +196,11 @@ def main() -> None:
     parser.add_argument("--clients", type=int)
     parser.add_argument("--seconds", type=float)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--target", choices=("both", "app", "floor"), default="both",
-                        help="the app, its floor (bench/floor_submissions.py), or both (floor first)")
+    parser.add_argument("--target", choices=("all", "both", "app", "floor", "django"), default="all",
+                        help="the app, its floor (bench/floor_submissions.py), the framework floor "
+                             "(bench/floor_django.py), both floor and app, or all three (floors first)")
+    parser.add_argument("--bare-middleware", action="store_true",
+                        help="the framework floor without any middleware (DRF and knox only)")
     parser.add_argument("--keep", action="store_true")
     args = parser.parse_args()
     clients = args.clients or (4 if args.smoke else 20)
@@ -216,14 +221,19 @@ def main() -> None:
           "production settings")
     results = {}
     try:
-        targets = {"floor": "bench.floor_submissions:application", "app": "dpa_funding.wsgi:application"}
-        for target in ("floor", "app"):
-            if args.target in (target, "both"):
-                results[target] = burst(target, targets[target], env, aors, tokens, seconds=seconds,
-                                        workers=args.workers, report=report, justification=justification)
-        if len(results) == 2:
-            print(f"app/floor: {results['app']['rate'] / results['floor']['rate']:.2f} "
-                  f"({results['app']['rate']:.1f}/s against {results['floor']['rate']:.1f}/s)")
+        targets = {"floor": "bench.floor_submissions:application", "django": "dpa_funding.wsgi:application",
+                   "app": "dpa_funding.wsgi:application"}
+        django_env = {**env, "DJANGO_SETTINGS_MODULE": "bench.floor_django",
+                      "FLOOR_DJANGO_BARE_MIDDLEWARE": "1" if args.bare_middleware else "0"}
+        chosen = {"all": ("floor", "django", "app"), "both": ("floor", "app")}.get(args.target, (args.target,))
+        for target in chosen:
+            results[target] = burst(target, targets[target], django_env if target == "django" else env, aors,
+                                    tokens, seconds=seconds, workers=args.workers, report=report,
+                                    justification=justification)
+        for num, den in (("app", "floor"), ("django", "floor"), ("app", "django")):
+            if num in results and den in results:
+                print(f"{num}/{den}: {results[num]['rate'] / results[den]['rate']:.2f} "
+                      f"({results[num]['rate']:.1f}/s against {results[den]['rate']:.1f}/s)")
         if not all(r["exactly_once"] for r in results.values()):
             sys.exit(1)
     finally:

@@ -32,11 +32,10 @@ _SUBMIT = re.compile(r"^/api/v1/applications/(\d+)/transitions/submit/$")
 
 
 def _connection():
-    global _conn, _template_id
+    global _conn
     if _conn is None or _conn.closed:
         _conn = psycopg.connect(os.environ["DATABASE_URL"].replace("postgres://", "postgresql://", 1),
                                 autocommit=True)
-        _template_id = _conn.execute("SELECT min(id) FROM applications_application").fetchone()[0]
     return _conn
 
 
@@ -49,24 +48,44 @@ def _columns(conn) -> list[str]:
 _insert_sql = None
 
 
+GIVEN_COLUMNS = ("opportunity_id", "organization_id", "project_id", *CREATE_FIELDS[3:], "budget_equipment",
+                 "budget_construction")
+
+
+def _prepare(conn) -> None:
+    """The create statement (every column not in the body copied from a seeded application)
+    and that application's id; also used by ``floor_django.py`` on Django's connection."""
+    global _insert_sql, _template_id
+    _template_id = conn.execute("SELECT min(id) FROM applications_application").fetchone()[0]
+    copied = [c for c in _columns(conn) if c not in GIVEN_COLUMNS and c != "id"]
+    names = list(GIVEN_COLUMNS) + copied
+    values = ["%s"] * len(GIVEN_COLUMNS) + [
+        {"status": "'draft'", "created_at": "now()", "updated_at": "now()", "submitted_at": "NULL",
+         "submitted_record": "NULL"}.get(c, c) for c in copied]
+    # Column names come from the catalogue, values are parameters.
+    _insert_sql = (f"INSERT INTO applications_application ({', '.join(names)}) "  # nosec B608
+                   f"SELECT {', '.join(values)} FROM applications_application WHERE id = %s RETURNING id")
+
+
 def _create(body: bytes):
-    global _insert_sql
     conn = _connection()
     data = json.loads(body)
     given = {(f"{f}_id" if f in ("opportunity", "organization", "project") else f): data[f] for f in CREATE_FIELDS}
     given["budget_equipment"] = data["budget"]["equipment"]
     given["budget_construction"] = data["budget"]["construction"]
     if _insert_sql is None:
-        copied = [c for c in _columns(conn) if c not in given and c != "id"]
-        names = list(given) + copied
-        values = ["%s"] * len(given) + [
-            {"status": "'draft'", "created_at": "now()", "updated_at": "now()", "submitted_at": "NULL",
-             "submitted_record": "NULL"}.get(c, c) for c in copied]
-        # Column names come from the catalogue, values are parameters.
-        _insert_sql = (f"INSERT INTO applications_application ({', '.join(names)}) "  # nosec B608
-                       f"SELECT {', '.join(values)} FROM applications_application WHERE id = %s RETURNING id")
+        _prepare(conn)
     row = conn.execute(_insert_sql, [*given.values(), _template_id]).fetchone()
     return "201 Created", {"id": row[0]}
+
+
+UPLOAD_SQL = (
+    "INSERT INTO applications_document (application_id, kind, file, original_name, size, content_type, "
+    "sha256, uploaded_by_id, uploaded_at) SELECT %s, %s, %s, %s, %s, 'application/pdf', %s, "
+    "(SELECT m.user_id FROM accounts_membership m WHERE m.organization_id = a.organization_id "
+    "ORDER BY m.id LIMIT 1), now() FROM applications_application a WHERE a.id = %s RETURNING id")
+SUBMIT_SQL = ("UPDATE applications_application SET status = 'submitted', submitted_at = now() "
+              "WHERE id = %s AND status = 'draft' RETURNING id")
 
 
 def _file_part(body: bytes, content_type: str) -> tuple[str, str, bytes]:
@@ -90,18 +109,13 @@ def _upload(app_id: int, body: bytes, content_type: str):
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(content)
     row = _connection().execute(
-        "INSERT INTO applications_document (application_id, kind, file, original_name, size, content_type, "
-        "sha256, uploaded_by_id, uploaded_at) SELECT %s, %s, %s, %s, %s, 'application/pdf', %s, "
-        "(SELECT m.user_id FROM accounts_membership m WHERE m.organization_id = a.organization_id "
-        "ORDER BY m.id LIMIT 1), now() FROM applications_application a WHERE a.id = %s RETURNING id",
-        [app_id, kind, stored, name, len(content), hashlib.sha256(content).hexdigest(), app_id]).fetchone()
+        UPLOAD_SQL, [app_id, kind, stored, name, len(content), hashlib.sha256(content).hexdigest(), app_id]
+    ).fetchone()
     return "201 Created", {"id": row[0]}
 
 
 def _submit(app_id: int):
-    row = _connection().execute(
-        "UPDATE applications_application SET status = 'submitted', submitted_at = now() "
-        "WHERE id = %s AND status = 'draft' RETURNING id", [app_id]).fetchone()
+    row = _connection().execute(SUBMIT_SQL, [app_id]).fetchone()
     return ("200 OK", {"id": row[0], "status": "submitted"}) if row else ("409 Conflict", {"code": "conflict"})
 
 
