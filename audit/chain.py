@@ -67,6 +67,21 @@ def event_hash(prev_hash: str, payload: dict) -> str:
     return hashlib.sha256((prev_hash + canonical(payload)).encode("utf-8")).hexdigest()
 
 
+def canonical_around_prev_hash(payload: dict) -> tuple[str, str]:
+    """``(before, after)`` with ``canonical(payload) == before + payload["prev_hash"] + after``.
+
+    For a writer that learns ``prev_hash`` only in the database (audit.services): the hash
+    is then ``sha256(prev_hash + before + prev_hash + after)``. Built from ``canonical``
+    itself, split at the key's place in the sorted order, so the two stay one definition;
+    a hash is hex, so its JSON string is itself between quotes (nothing to escape).
+    """
+    lower = {k: v for k, v in payload.items() if k < "prev_hash"}
+    upper = {k: v for k, v in payload.items() if k > "prev_hash"}
+    before = canonical(lower)[:-1] + ("," if lower else "") + '"prev_hash":"'
+    after = '"' + ("," + canonical(upper)[1:] if upper else "}")
+    return before, after
+
+
 def hash_of(event) -> str:
     """Recompute the hash of a stored AuditEvent (or a dict with the same keys)."""
     get = event.get if isinstance(event, dict) else lambda name: getattr(event, name)
