@@ -47,7 +47,7 @@ def database_settings() -> dict:
     found = _postmaster()
     host, port = found if found else (PGDATA, 5432)
     return {
-        "ENGINE": "django.db.backends.postgresql",
+        "ENGINE": "dpa_funding.db.postgresql",  # as DATABASE_URL gets (settings/base.py)
         "NAME": DB_NAME,
         "USER": USER,
         "HOST": str(host),

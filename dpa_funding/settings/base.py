@@ -105,8 +105,18 @@ TEMPLATES = [
     }
 ]
 
+
+def database_from_url(var: str = "DATABASE_URL", **kwargs) -> dict:
+    """env.db(), with PostgreSQL through the project's backend: Django's own, whose
+    connection health check costs no round trip (dpa_funding/db/postgresql/base.py)."""
+    config = env.db(var, **kwargs)
+    if config["ENGINE"] == "django.db.backends.postgresql":
+        config["ENGINE"] = "dpa_funding.db.postgresql"
+    return config
+
+
 # Each environment's module sets DATABASES (local falls back to the embedded server).
-DATABASES = {"default": env.db("DATABASE_URL")} if env.str("DATABASE_URL", default="") else {}
+DATABASES = {"default": database_from_url()} if env.str("DATABASE_URL", default="") else {}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

@@ -1,15 +1,16 @@
 """Production: every secret from the environment, no insecure defaults, HTTPS only."""
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import database_from_url, env
 
 DEBUG = False
 SECRET_KEY = env("DJANGO_SECRET_KEY")  # no default: refuse to start without one
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
-DATABASES = {"default": env.db("DATABASE_URL")}
+DATABASES = {"default": database_from_url()}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 # A persistent connection broken by a database restart is replaced at the next request's
-# start instead of failing it: the service recovers by itself.
+# start instead of failing it: the service recovers by itself. The check reads the socket
+# and costs no round trip (dpa_funding/db/postgresql/base.py says what it cannot see).
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 CELERY_BROKER_URL = env("CELERY_BROKER_URL")
 CELERY_BROKER_TRANSPORT_OPTIONS = REDIS_TRANSPORT_OPTIONS  # noqa: F405

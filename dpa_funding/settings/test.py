@@ -1,10 +1,10 @@
 """Test settings: real PostgreSQL and Redis (``make test`` provides both), fast hashing."""
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import database_from_url, env
 
 DATABASES = {
-    "default": env.db("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/dpa_funding"),
+    "default": database_from_url(default="postgres://postgres@127.0.0.1:5432/dpa_funding"),
 }
 # Transactional tests empty every table with TRUNCATE between tests; the append-only
 # triggers refuse that unless the session says so (audit.append_only.trigger_sql).
