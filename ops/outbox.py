@@ -8,22 +8,28 @@ change commits (or rolls back) with the change itself. Two relays publish the ro
 - beat runs ``ops.tasks.relay_outbox`` every ``OUTBOX_RELAY_SECONDS``: whatever the kick could
   not publish (broker down, process killed between commit and publish) goes out then.
 
-Each relay locks its rows with ``SELECT ... FOR UPDATE SKIP LOCKED``, publishes, and deletes
-what it published in the same transaction, so concurrent relays never publish a row twice
-while it is locked. A crash after publishing but before the delete commits can publish a
-row again: every task behind the outbox is idempotent (letters per award version, emails per
-notification row, transition notices per transition log), which turns at-least-once into
-exactly-once effects.
+Each relay takes its rows with one statement, ``DELETE ... WHERE id IN (SELECT ... FOR UPDATE
+SKIP LOCKED) RETURNING ...``, publishes them and commits: the deleted rows stay locked until
+the commit, so concurrent relays skip them and never publish a row twice while it is locked;
+the kick is BEGIN, that DELETE, COMMIT. What does not go out (the broker failed, no such
+task) is inserted back as it was, with the attempt counted, in the same transaction, so no
+other relay ever sees it missing and what did go out stays deleted. A crash after
+publishing but before the commit puts every taken row back, to be published again: every
+task behind the outbox is idempotent (letters per award version, emails per notification
+row, transition notices per transition log), which turns at-least-once into exactly-once
+effects.
 """
 
 from __future__ import annotations
 
+import json
 import logging
+from datetime import datetime
 from functools import partial
+from typing import NamedTuple
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import F
+from django.db import connection, transaction
 
 from dpa_funding.request_context import current_request_id, request_id_var
 
@@ -53,35 +59,34 @@ def relay(*, ids: list[int] | None = None, limit: int | None = None) -> int:
     """
     from celery import current_app
 
-    limit = limit or settings.OUTBOX_BATCH
-    published: list[int] = []
+    published = 0
     with transaction.atomic():
-        rows = OutboxMessage.objects.select_for_update(skip_locked=True).order_by("pk")
-        if ids is not None:
-            rows = rows.filter(pk__in=ids)
-        for message in rows[:limit]:
-            task = _task(current_app, message.task)
+        rows = _take(ids, limit or settings.OUTBOX_BATCH)
+        kept: list[_Row] = []
+        for i, row in enumerate(rows):
+            task = _task(current_app, row.task)
             if task is None:
-                _record_failure(message, f"no task named {message.task!r} is registered")
+                kept.append(_failed(row, f"no task named {row.task!r} is registered"))
                 continue
-            token = request_id_var.set(message.request_id or None)
+            args, kwargs = json.loads(row.args), json.loads(row.kwargs)
+            token = request_id_var.set(row.request_id or None)
             try:
-                task.delay(*message.args, **message.kwargs)
+                task.delay(*args, **kwargs)
             except Exception as exc:
-                logger.warning("Outbox: publishing %s failed, left for the next relay: %r",
-                               message, exc)
-                _record_failure(message, repr(exc))
+                logger.warning("Outbox: publishing %s%s failed, left for the next relay: %r",
+                               row.task, tuple(args), exc)
+                kept += [_failed(row, repr(exc)), *rows[i + 1:]]
                 break
             finally:
                 request_id_var.reset(token)
-            published.append(message.pk)
-        if published:
-            OutboxMessage.objects.filter(pk__in=published).delete()
+            published += 1
+        if kept:
+            _put_back(kept)
     if published:
         from . import metrics
 
-        metrics.OUTBOX_PUBLISHED.inc(len(published))
-    return len(published)
+        metrics.OUTBOX_PUBLISHED.inc(published)
+    return published
 
 
 def relay_all(*, max_batches: int = 20) -> int:
@@ -102,6 +107,46 @@ def _task(app, name: str):
     return app.tasks.get(name)
 
 
-def _record_failure(message: OutboxMessage, error: str) -> None:
-    OutboxMessage.objects.filter(pk=message.pk).update(attempts=F("attempts") + 1,
-                                                       last_error=error[:2000])
+class _Row(NamedTuple):
+    id: int
+    task: str
+    args: str  # JSON text, as stored
+    kwargs: str
+    request_id: str
+    created_at: datetime
+    attempts: int
+    last_error: str
+
+
+_TABLE = OutboxMessage._meta.db_table
+_COLUMNS = ", ".join(_Row._fields)
+
+
+def _take(ids: list[int] | None, limit: int) -> list[_Row]:
+    """Delete and return up to ``limit`` rows (of ``ids`` if given) that no other relay holds,
+    oldest first; they stay locked until this transaction ends."""
+    only, params = ("WHERE id = ANY(%s::bigint[])", [list(ids)]) if ids is not None else ("", [])
+    with connection.cursor() as cursor:
+        # The table and columns are the model's own; every value is a parameter.
+        cursor.execute(
+            f"""DELETE FROM {_TABLE} WHERE id IN (
+                    SELECT id FROM {_TABLE} {only} ORDER BY id LIMIT %s FOR UPDATE SKIP LOCKED)
+                RETURNING id, task, args::text, kwargs::text, request_id, created_at, attempts,
+                          last_error""",  # nosec B608
+            [*params, limit],
+        )
+        return sorted(_Row(*row) for row in cursor.fetchall())  # RETURNING keeps no order
+
+
+def _failed(row: _Row, error: str) -> _Row:
+    return row._replace(attempts=row.attempts + 1, last_error=error[:2000])
+
+
+def _put_back(rows: list[_Row]) -> None:
+    """Insert taken rows back as they were (same id and age), in the taking transaction."""
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"""INSERT INTO {_TABLE} ({_COLUMNS})
+                VALUES (%s, %s, %s::jsonb, %s::jsonb, %s, %s, %s, %s)""",  # nosec B608
+            rows,
+        )

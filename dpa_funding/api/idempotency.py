@@ -14,9 +14,17 @@ work again; the same key with a different body is refused with 422
 not, so the client may retry them.
 
 Concurrency: the record is inserted before the work runs, in the same transaction as the
-work. A simultaneous duplicate blocks on the unique index until the first request commits,
-then sees the committed record and replays it; if the first rolls back, the duplicate
-does the work itself. Nothing ever runs twice.
+work (the view runs in the claim's transaction, under no savepoint of its own). A
+simultaneous duplicate blocks on the unique index until the first request commits, then
+sees the committed record and replays it; if the first rolls back, the duplicate does the
+work itself. Nothing ever runs twice: work that rolled back never happened.
+
+A view that raises a domain or DRF error (a 4xx) leaves the claim's transaction by that
+exception, so the work, the claim and the on-commit callbacks the work queued are all rolled
+back; the 4xx is then recorded by a second claim that stores the response in the same
+statement. If a duplicate took the key in between (it was waiting on our claim), that claim
+finds the duplicate's record: our 4xx is returned and the key keeps the duplicate's answer.
+A 4xx the view returns without raising is recorded with its work, as a 2xx is.
 """
 
 import hashlib
@@ -63,27 +71,45 @@ def _replay(record: IdempotencyRecord) -> Response:
     return response
 
 
-def _claim(user_id: int, key: str, scope: str, fingerprint: str) -> int | None:
-    """Take the key in one statement: insert it, or take over a record past its 24 hours.
-    Returns the record id, or None when a live record holds the key. A concurrent holder
-    that has not committed yet makes this wait on the unique index, as a plain INSERT would,
-    so nothing ever runs twice."""
+def _claim(user_id: int, key: str, scope: str, fingerprint: str, response: Response | None = None
+           ) -> int | None:
+    """Take the key in one statement: insert it, or take over a record past its 24 hours;
+    with ``response``, store it as the key's answer in the same statement. Returns the
+    record id, or None when a live record holds the key. A concurrent holder that has not
+    committed yet makes this wait on the unique index, as a plain INSERT would, so nothing
+    ever runs twice."""
     table = IdempotencyRecord._meta.db_table
     now = timezone.now()  # the application's clock, like every other expiry here
+    status, body = (None, None) if response is None else (response.status_code, _body(response))
     with connection.cursor() as cursor:
         # The table name is the model's own; every value is a parameter.
         cursor.execute(
             f"""INSERT INTO {table} (user_id, key, scope, request_hash, response_status, response_body, created_at)
-                VALUES (%s, %s, %s, %s, NULL, NULL, %s)
+                VALUES (%s, %s, %s, %s, %s, %s::jsonb, %s)
                 ON CONFLICT (user_id, key, scope) DO UPDATE
-                    SET request_hash = EXCLUDED.request_hash, response_status = NULL,
-                        response_body = NULL, created_at = EXCLUDED.created_at
+                    SET request_hash = EXCLUDED.request_hash, response_status = EXCLUDED.response_status,
+                        response_body = EXCLUDED.response_body, created_at = EXCLUDED.created_at
                     WHERE {table}.created_at < %s
                 RETURNING id""",  # nosec B608
-            [user_id, key, scope, fingerprint, now, now - TTL],
+            [user_id, key, scope, fingerprint, status, body, now, now - TTL],
         )
         row = cursor.fetchone()
     return row[0] if row else None
+
+
+def _body(response: Response) -> str:
+    return json.dumps(response.data, cls=DjangoJSONEncoder)
+
+
+def _held(mine, fingerprint: str) -> Response:
+    """The answer to a request whose key a committed record holds: replay or refuse."""
+    record = mine.first()
+    if record is None:  # the holder rolled back between our claim and this read
+        return _error(409, "A request with this key was running; retry.", "conflict")
+    if record.request_hash != fingerprint:
+        return _error(422, f"This {HEADER} was already used with a different request body.",
+                      "idempotency_key_reused")
+    return _replay(record)
 
 
 def idempotent(view_method):
@@ -101,33 +127,31 @@ def idempotent(view_method):
         fingerprint = request_fingerprint(request)
         mine = IdempotencyRecord.objects.filter(user=request.user, key=key, scope=scope)
 
-        with transaction.atomic():
-            claimed = _claim(request.user.pk, key, scope, fingerprint)
-            if claimed is None:
-                # Another request holding this key has committed: replay or refuse.
-                record = mine.first()
-                if record is None:  # the holder rolled back between our claim and this read
-                    return _error(409, "A request with this key was running; retry.", "conflict")
-                if record.request_hash != fingerprint:
-                    return _error(422, f"This {HEADER} was already used with a different request body.",
-                                  "idempotency_key_reused")
-                return _replay(record)
-            record = IdempotencyRecord(pk=claimed, user=request.user, key=key, scope=scope,
-                                       request_hash=fingerprint)
-
-            try:
-                with transaction.atomic():
-                    response = view_method(view, request, *args, **kwargs)
-            except Exception as exc:
-                # Domain and DRF errors become their 4xx response here so they are recorded;
-                # anything unhandled re-raises and rolls the record back.
-                response = view.handle_exception(exc)
-            if response.status_code >= 500:
-                transaction.set_rollback(True)
-                return response
-            record.response_status = response.status_code
-            record.response_body = json.loads(json.dumps(response.data, cls=DjangoJSONEncoder))
-            record.save(update_fields=["response_status", "response_body"])
+        in_view = False
+        try:
+            with transaction.atomic():
+                claimed = _claim(request.user.pk, key, scope, fingerprint)
+                if claimed is None:
+                    return _held(mine, fingerprint)
+                in_view = True
+                response = view_method(view, request, *args, **kwargs)
+                in_view = False
+                if response.status_code >= 500:
+                    transaction.set_rollback(True)
+                    return response
+                IdempotencyRecord.objects.filter(pk=claimed).update(
+                    response_status=response.status_code, response_body=json.loads(_body(response)))
+            return response
+        except Exception as exc:
+            if not in_view:  # the claim, the record or the commit failed: not the view's error
+                raise
+            # The view's exception has rolled back the whole transaction (no savepoint to
+            # keep the claim: one fewer pair of statements on every request that succeeds).
+            # Domain and DRF errors become their 4xx response here; anything unhandled
+            # re-raises, and nothing is recorded.
+            response = view.handle_exception(exc)
+        if response.status_code < 500:
+            _claim(request.user.pk, key, scope, fingerprint, response)
         return response
 
     return wrapper

@@ -20,8 +20,8 @@ from tests.tokens import token_for
 pytestmark = pytest.mark.django_db
 
 # Statements per request inside a test transaction (savepoints, no BEGIN/COMMIT), authentication
-# included; the same requests in production run 16, 8 and 28 (bench/profile_submission.py).
-BUDGET = {"create": 16, "upload": 8, "submit": 25}
+# included; the same requests in production run 14, 8 and 25 (bench/profile_submission.py).
+BUDGET = {"create": 14, "upload": 8, "submit": 23}
 
 
 def counted(name, call):

@@ -124,3 +124,55 @@ def test_transition_notices_are_owed_with_the_state_change_and_delivered_by_the_
     assert not notices.filter(email_pending=True).exists()
     assert aor.email in [m.to[0] for m in mail.outbox]
     assert not OutboxMessage.objects.exists()
+
+
+def test_the_kick_publishes_and_deletes_in_three_statements():
+    from django.test.utils import CaptureQueriesContext
+
+    with _delay_of(TASK) as delay:
+        delay.side_effect = ConnectionRefusedError("broker down")
+        with transaction.atomic():
+            message = outbox.enqueue(TASK, 7, flag=True)
+        delay.side_effect = None
+        delay.reset_mock()
+        with CaptureQueriesContext(connection) as ctx:
+            assert outbox.relay(ids=[message.pk]) == 1
+    delay.assert_called_once_with(7, flag=True)
+    statements = [q["sql"] for q in ctx.captured_queries]
+    assert len(statements) == 3, statements  # BEGIN, take (delete ... returning), COMMIT
+    assert statements[0] == "BEGIN" and statements[1].startswith("DELETE")
+    assert statements[2] == "COMMIT"
+    assert not OutboxMessage.objects.exists()
+
+
+def test_a_failed_publish_puts_the_rest_of_the_batch_back_as_it_was():
+    """Published rows stay deleted; the failed one comes back with attempts+1 and its error,
+    the ones after it untouched (same id, age and attempts); no such task is counted too."""
+    with _delay_of(TASK) as delay:
+        delay.side_effect = ConnectionRefusedError("down")
+        with transaction.atomic():
+            unknown = outbox.enqueue("ops.tasks.no_such_task", 0)
+            first, second, third = (outbox.enqueue(TASK, n) for n in (1, 2, 3))
+        before = {m.pk: m for m in OutboxMessage.objects.all()}
+        assert {m.attempts for m in before.values()} == {1}  # each kick failed once
+        delay.reset_mock()
+
+        outcomes = iter([None, ConnectionRefusedError("broker gone again")])
+
+        def publish(*args, **kwargs):
+            outcome = next(outcomes)
+            if outcome:
+                raise outcome
+
+        delay.side_effect = publish
+        assert outbox.relay() == 1
+    assert [c.args for c in delay.call_args_list] == [(1,), (2,)]
+    after = {m.pk: m for m in OutboxMessage.objects.all()}
+    assert set(after) == {second.pk, third.pk, unknown.pk}
+    assert after[second.pk].attempts == 2 and "broker gone again" in after[second.pk].last_error
+    assert after[third.pk].attempts == 1 and after[third.pk].last_error == before[third.pk].last_error
+    assert after[unknown.pk].attempts == 2 and "no task named" in after[unknown.pk].last_error
+    for pk, message in after.items():
+        assert (message.args, message.kwargs, message.created_at, message.request_id) == (
+            before[pk].args, before[pk].kwargs, before[pk].created_at, before[pk].request_id)
+    assert first.pk not in after
