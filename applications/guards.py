@@ -5,10 +5,12 @@ Each guard returns the list of unmet conditions as sentences a user can act on, 
 failed submit lists every problem at once.
 """
 
+import json
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from django.db.models import prefetch_related_objects
+from django.db import connection
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -17,6 +19,67 @@ from dpa_funding import lifecycle
 from .choices import DocumentKind
 
 REQUIRED_DOCUMENT_KINDS = (DocumentKind.TECHNICAL_REPORT, DocumentKind.BUDGET_JUSTIFICATION)
+
+
+@dataclass(frozen=True)
+class SubmissionReads:
+    """What application_complete and the submitted record (applications.record) read beyond
+    the locked application and its select_related opportunity, organization and project."""
+
+    document_kinds: frozenset[str]
+    project_minerals: tuple[tuple[int, str], ...]   # (id, name), by name
+    eligible_mineral_ids: frozenset[int]            # empty: every mineral is eligible
+    owners: tuple[dict, ...]                        # name, country, percent, government_controlled
+
+
+_READS = "applications.submission_reads"
+
+
+def submission_reads(application) -> SubmissionReads:
+    """The reads of submit and resubmit, in one statement. Within a firing they are made
+    once, after the door locked the row (the guard reads, the record's effect reuses them:
+    lifecycle.transition_memo); outside one, each call reads afresh."""
+    memo = lifecycle.transition_memo(application)
+    if _READS not in memo:
+        memo[_READS] = _read_submission(application)
+    return memo[_READS]
+
+
+def _read_submission(app) -> SubmissionReads:
+    from accounts.models import Owner
+
+    from .models import Document, FundingOpportunity, Mineral, Project
+
+    q = connection.ops.quote_name
+    minerals_field = Project._meta.get_field("minerals")
+    eligible_field = FundingOpportunity._meta.get_field("eligible_minerals")
+    project_minerals = (
+        f"FROM {q(Mineral._meta.db_table)} m JOIN {q(minerals_field.m2m_db_table())} pm "
+        f"ON pm.{q(minerals_field.m2m_reverse_name())} = m.id "
+        f"WHERE pm.{q(minerals_field.m2m_column_name())} = %s ORDER BY m.name, m.id")
+    # Table and column names are the models' own; every value is a parameter. Percentages
+    # travel as JSON numbers and are read back as Decimal (never through float).
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""SELECT
+                ARRAY(SELECT kind FROM {q(Document._meta.db_table)} WHERE application_id = %s),
+                ARRAY(SELECT m.id {project_minerals}),
+                ARRAY(SELECT m.name {project_minerals}),
+                ARRAY(SELECT {q(eligible_field.m2m_reverse_name())} FROM {q(eligible_field.m2m_db_table())}
+                      WHERE {q(eligible_field.m2m_column_name())} = %s),
+                (SELECT coalesce(json_agg(json_build_object(
+                            'name', name, 'country', country, 'percent', percent,
+                            'government_controlled', government_controlled) ORDER BY id), '[]')::text
+                 FROM {q(Owner._meta.db_table)} WHERE organization_id = %s)""",  # nosec B608
+            [app.pk, app.project_id, app.project_id, app.opportunity_id, app.organization_id])
+        kinds, mineral_ids, mineral_names, eligible, owners = cursor.fetchone()
+    return SubmissionReads(
+        document_kinds=frozenset(kinds),
+        # By name as Python sorts it (the record always listed them so), not as the collation does.
+        project_minerals=tuple(sorted(zip(mineral_ids, mineral_names, strict=True), key=lambda m: m[1])),
+        eligible_mineral_ids=frozenset(eligible),
+        owners=tuple(json.loads(owners, parse_float=Decimal)),
+    )
 
 
 @lifecycle.guard("applications.opportunity_open")
@@ -51,7 +114,8 @@ def application_complete(application, actor, data) -> list[str]:
     if app.project.organization_id != app.organization_id:
         unmet.append("The project must belong to the applying organization.")
 
-    present = set(app.documents.values_list("kind", flat=True))
+    reads = submission_reads(app)
+    present = reads.document_kinds
     for kind in REQUIRED_DOCUMENT_KINDS:
         if kind not in present:
             unmet.append(f"Upload at least one {DocumentKind(kind).label.lower()} document.")
@@ -74,14 +138,11 @@ def application_complete(application, actor, data) -> list[str]:
     if app.instrument not in (opp.instruments or []):
         unmet.append(f"This opportunity does not offer the instrument '{app.get_instrument_display()}'.")
 
-    # Read as rows into the project's prefetch cache: the submitted record's snapshot of
-    # the project (applications.record, an effect of the same transition) reuses them.
-    prefetch_related_objects([app.project], "minerals")
-    project_minerals = {m.pk for m in app.project.minerals.all()}
+    project_minerals = {pk for pk, _name in reads.project_minerals}
     if not project_minerals:
         unmet.append("The project must list at least one mineral.")
     else:
-        eligible = set(opp.eligible_minerals.values_list("id", flat=True))
+        eligible = reads.eligible_mineral_ids
         if eligible and not (project_minerals & eligible):
             unmet.append("None of the project's minerals is eligible under this opportunity.")
     if app.period_start and app.period_end and app.period_end <= app.period_start:

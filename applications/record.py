@@ -20,6 +20,7 @@ from audit.chain import jsonable
 from dpa_funding import lifecycle
 
 from .choices import BUDGET_CATEGORIES
+from .guards import submission_reads
 
 _SKIP = {"id", "created_at", "updated_at", "organization"}
 
@@ -29,10 +30,11 @@ def _fields(obj) -> dict:
             if f.name not in _SKIP}
 
 
-def organization_snapshot(org) -> dict:
+def organization_snapshot(org, owners=None) -> dict:
+    """``owners``: the organization's owner rows (models or dicts), read here when not given."""
     # Ownership is derived from the owner rows (accounts.ownership): record the owners and
     # what was derived from them, so the record never re-derives from later owners.
-    owners = list(org.owners.all())
+    owners = list(org.owners.all() if owners is None else owners)
     ownership = assess(owners)
     return {"id": org.pk, **_fields(org), "owners": [owner_dict(o) for o in owners],
             "foreign_ownership_percent": jsonable(ownership.foreign_ownership_percent),
@@ -57,10 +59,12 @@ def _recorded_ownership(org: dict) -> dict:
     }
 
 
-def project_snapshot(project) -> dict:
-    minerals = sorted(project.minerals.all(), key=lambda m: m.name)
-    return {"id": project.pk, **_fields(project), "minerals": [m.name for m in minerals],
-            "mineral_ids": [m.pk for m in minerals]}
+def project_snapshot(project, minerals=None) -> dict:
+    """``minerals``: the project's (id, name) pairs by name, read here when not given."""
+    if minerals is None:
+        minerals = [(m.pk, m.name) for m in sorted(project.minerals.all(), key=lambda m: m.name)]
+    return {"id": project.pk, **_fields(project), "minerals": [name for _pk, name in minerals],
+            "mineral_ids": [pk for pk, _name in minerals]}
 
 
 def budget_snapshot(application) -> dict:
@@ -73,10 +77,12 @@ def budget_snapshot(application) -> dict:
 
 
 def build_record(application) -> dict:
+    # In a submit or resubmit, what application_complete read after the lock (one statement).
+    reads = submission_reads(application)
     return {
         "submitted_at": jsonable(application.submitted_at),
-        "organization": organization_snapshot(application.organization),
-        "project": project_snapshot(application.project),
+        "organization": organization_snapshot(application.organization, reads.owners),
+        "project": project_snapshot(application.project, reads.project_minerals),
         "budget": budget_snapshot(application),
     }
 

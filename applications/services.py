@@ -357,9 +357,11 @@ def document_upload(*, actor, application: Application | int, kind: str, uploade
         rows = rows.restrict(visible_to)
     pk = application.pk if isinstance(application, Application) else application
     try:
-        app = rows.get(pk=pk)
+        # The actor's role comes with the locked row: the policy asks for it next.
+        app = lifecycle.with_actor_role(rows, actor).get(pk=pk)
     except Application.DoesNotExist:
         raise NotFound() from None
+    lifecycle.remember_actor_role(app, actor)
     policy.require(actor, "document.upload", app)
     if not LIFECYCLE.is_editable(app):
         raise InvalidTransition("Documents can be added only to a draft or an application under revision.")

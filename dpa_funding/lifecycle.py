@@ -39,6 +39,7 @@ from typing import Any
 
 from django.apps import apps
 from django.core import checks
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models, transaction
 from django.dispatch import Signal
 
@@ -278,9 +279,10 @@ def fire(key: str, obj_or_pk, name: str, *, actor, data: dict | None = None,
         if lc.select_related:
             queryset = queryset.select_related(*lc.select_related)
         try:
-            obj = queryset.get(pk=pk)
+            obj = with_actor_role(queryset, actor).get(pk=pk)
         except Model.DoesNotExist:
             raise NotFound() from None
+        remember_actor_role(obj, actor)
         from_state = lc.state_of(obj)
         if expected_status is not None and from_state != expected_status:
             raise Conflict()
@@ -291,6 +293,9 @@ def fire(key: str, obj_or_pk, name: str, *, actor, data: dict | None = None,
                 f"'{transition.label}' is not allowed while the {_noun(obj)} is "
                 f"{lc.state_label(from_state).lower()}."
             )
+        # Guards and effects of this firing share reads through transition_memo(obj); the
+        # memo goes with the effects, so the returned object carries none.
+        obj.__dict__[_MEMO] = {}
         unmet = unmet_conditions(lc, transition, obj, actor, data)
         if unmet:
             raise ConditionsUnmet(unmet)
@@ -301,6 +306,7 @@ def fire(key: str, obj_or_pk, name: str, *, actor, data: dict | None = None,
         _set_state(obj, lc, transition.target)
         for effect_name in transition.effects:
             _EFFECTS[effect_name](obj, actor, data)
+        del obj.__dict__[_MEMO]
         _save(obj, lc)
         changes = audit_registry.fold_end(obj, before, saved=lc.update_fields, exclude=(lc.field,))
         from dpa_funding import policy
@@ -316,6 +322,46 @@ def fire(key: str, obj_or_pk, name: str, *, actor, data: dict | None = None,
             to_state=transition.target, actor=actor, comment=comment, data=data, log=log,
         )
     return obj
+
+
+_MEMO = "_transition_memo"
+_ACTOR_ROLE = "_actor_role"
+
+
+def transition_memo(obj) -> dict:
+    """A dict shared by the guards and effects of the transition being fired on ``obj`` (a
+    read a guard made that an effect reuses, e.g. the submitted record's). It lives on the
+    row the door locked, so it is empty at each firing's start and its reads were made after
+    the lock. Outside a firing: a new dict each call, so nothing is remembered."""
+    return obj.__dict__.get(_MEMO, {})
+
+
+def with_actor_role(queryset, actor):
+    """``queryset`` with ``actor``'s membership role in each row's organization as a column
+    (models with an ``organization``), so the policy's questions about the row need no
+    statement of their own; ``remember_actor_role`` hands it to the policy. The subquery
+    locks nothing: callers lock with ``select_for_update(of=("self",))``."""
+    from dpa_funding import policy
+
+    if not policy.is_authenticated(actor) or not _has_organization(queryset.model):
+        return queryset
+    return queryset.annotate(**{_ACTOR_ROLE: policy.member_role_subquery(actor)})
+
+
+def remember_actor_role(obj, actor) -> None:
+    """Seed the policy's per-request role cache with what ``with_actor_role`` read."""
+    if _ACTOR_ROLE in obj.__dict__:
+        from dpa_funding import policy
+
+        policy.remember_role(actor, obj.organization_id, obj.__dict__.pop(_ACTOR_ROLE))
+
+
+def _has_organization(Model) -> bool:
+    try:
+        field = Model._meta.get_field("organization")
+    except FieldDoesNotExist:
+        return False
+    return field.many_to_one and field.related_model._meta.label_lower == "accounts.organization"
 
 
 def _save(obj, lc: Lifecycle) -> None:
@@ -369,7 +415,7 @@ def check_lifecycles(app_configs=None, **kwargs):
         try:
             Model = lc.model_class
             state_field = Model._meta.get_field(lc.field)
-        except (LookupError, ValueError, models.FieldDoesNotExist) as exc:
+        except (LookupError, ValueError, FieldDoesNotExist) as exc:
             errors.append(checks.Error(f"Lifecycle {lc.key!r}: {exc}", id="lifecycle.E003"))
             continue
         valid_states = {str(v) for v, _ in state_field.flatchoices} if state_field.choices else None

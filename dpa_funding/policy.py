@@ -36,7 +36,7 @@ import rules
 from django.apps import apps
 from django.conf import settings
 from django.core import checks
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 
 from accounts.choices import MemberRole, Role
 from dpa_funding.errors import NotPermitted
@@ -122,16 +122,46 @@ def member_role(user, organization_id: int | None) -> str | None:
 
     # Asked two or three times per request (permission, guards, serializer): remember the
     # answer for the current request only (keyed by its id), never across requests.
+    roles = _request_roles(user)
+    if roles is None:
+        return lookup()
+    if organization_id not in roles:
+        roles[organization_id] = lookup()
+    return roles[organization_id]
+
+
+def _request_roles(user) -> dict | None:
+    """The roles remembered for ``user`` in the current request (None outside a request)."""
     request_id = current_request_id()
     if request_id is None:
-        return lookup()
+        return None
     cached_for, roles = user.__dict__.get("_member_roles", (None, {}))
     if cached_for != request_id:
         roles = {}
         user.__dict__["_member_roles"] = (request_id, roles)
-    if organization_id not in roles:
-        roles[organization_id] = lookup()
-    return roles[organization_id]
+    return roles
+
+
+def member_role_subquery(user, organization_ref: str = "organization_id") -> Subquery:
+    """``member_role`` as a column of a statement the request makes anyway (the locking read
+    of an application, the lookup of the organization applied for): ``user``'s role in the
+    organization named by the row's ``organization_ref``, NULL when not a member (the same
+    rows ``member_role`` reads; memberships are unique per user and organization). Hand
+    what it read to ``remember_role``."""
+    Membership = apps.get_model("accounts", "Membership")
+    return Subquery(Membership.objects.filter(user=user, organization_id=OuterRef(organization_ref))
+                    .order_by("pk").values("role")[:1])
+
+
+def remember_role(user, organization_id: int | None, role: str | None) -> None:
+    """Seed the current request's answer to ``member_role(user, organization_id)`` with a
+    role read by ``member_role_subquery`` in a statement the request needed anyway, so the
+    policy's next question costs no statement. The role is as fresh as a read of its own
+    would be: it comes from the same transaction, and nothing orders a membership change
+    against that row's lock either way. Outside a request nothing is remembered."""
+    roles = _request_roles(user) if organization_id is not None else None
+    if roles is not None:
+        roles[organization_id] = role
 
 
 def forget_member_roles(user) -> None:

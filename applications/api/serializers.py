@@ -17,6 +17,7 @@ from applications.models import (
     Project,
     RubricCriterion,
 )
+from dpa_funding import policy
 from whitepapers.models import WhitePaper
 
 MONEY = {"max_digits": 15, "decimal_places": 2, "min_value": Decimal("0")}
@@ -200,11 +201,19 @@ class ApplicationSerializer(ApplicationListSerializer):
         # the fields and three restricted querysets (create and submit render one each).
         if user is not None and hasattr(self, "initial_data"):
             # Organizations and projects the user cannot see are reported as not existing.
-            self.fields["organization"].queryset = Organization.objects.restrict(user)
+            # The organization comes with the user's role in it, which the service's policy
+            # check asks for next (seeded in validate: no statement of its own).
+            organizations = Organization.objects.restrict(user)
+            if policy.is_authenticated(user):
+                organizations = organizations.annotate(_actor_role=policy.member_role_subquery(user, "pk"))
+            self.fields["organization"].queryset = organizations
             self.fields["project"].queryset = Project.objects.restrict(user)
             self.fields["white_paper"].queryset = WhitePaper.objects.restrict(user)
 
     def validate(self, attrs):
+        organization = attrs.get("organization")
+        if organization is not None and "_actor_role" in organization.__dict__:
+            policy.remember_role(_user(self), organization.pk, organization.__dict__.pop("_actor_role"))
         return _fixed_on_update(self, attrs, ("opportunity", "organization", "white_paper"))
 
     @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(choices=TRANSITION_NAMES)))

@@ -20,8 +20,8 @@ from tests.tokens import token_for
 pytestmark = pytest.mark.django_db
 
 # Statements per request inside a test transaction (savepoints, no BEGIN/COMMIT), authentication
-# included; the same requests in production run 14, 8 and 25 (bench/profile_submission.py).
-BUDGET = {"create": 14, "upload": 8, "submit": 23}
+# included; the same requests in production run 13, 7 and 21 (bench/profile_submission.py).
+BUDGET = {"create": 13, "upload": 7, "submit": 19}
 
 
 def counted(name, call):
