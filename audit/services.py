@@ -141,8 +141,9 @@ def _insert_sql() -> str:
                               column["id"])
     # chain.event_hash is sha256 of the UTF-8 of prev_hash + canonical JSON, and the JSON is
     # before + prev_hash + after (chain.canonical_around_prev_hash): the same bytes here.
+    # Table and column names are the model's own, quoted; every value is a parameter.
     return (
-        f"INSERT INTO {table} ({columns}, {prev}, {hash_}) "
+        f"INSERT INTO {table} ({columns}, {prev}, {hash_}) "  # nosec B608
         f"SELECT {', '.join(['%s'] * len(_COLUMNS))}, head.hash, encode(sha256(convert_to("
         f"head.hash || %s || head.hash || %s, 'UTF8')), 'hex') "
         f"FROM (SELECT coalesce((SELECT {hash_} FROM {table} ORDER BY {pk} DESC LIMIT 1), %s) AS hash) head "
