@@ -13,7 +13,9 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.generics import get_object_or_404
 from rest_framework.parsers import MultiPartParser
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from applications import services, workflow
@@ -34,6 +36,7 @@ from applications.selectors import transition_history
 from dpa_funding.api.files import FileDownloadNegotiation, binary_responses, file_response
 from dpa_funding.api.idempotency import IDEMPOTENCY_KEY, idempotent
 from dpa_funding.api.permissions import allows
+from dpa_funding.api.renderers import PreEncodedJSONRenderer
 from dpa_funding.api.schema import errors
 from dpa_funding.api.validation import AllErrorsMixin
 from dpa_funding.errors import NotFound, ValidationFailed
@@ -179,6 +182,9 @@ class ApplicationViewSet(AllErrorsMixin, mixins.CreateModelMixin, mixins.ListMod
     filterset_class = ApplicationFilter
     ordering_fields = ["created_at", "submitted_at", "federal_amount_requested"]
     ordering = ["-created_at", "-id"]
+    # The list's rows write themselves as JSON (list_rows.py); same bytes as JSONRenderer.
+    renderer_classes = [PreEncodedJSONRenderer if r is JSONRenderer else r
+                        for r in api_settings.DEFAULT_RENDERER_CLASSES]
 
     def get_queryset(self):
         if _fake(self):

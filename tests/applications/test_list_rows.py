@@ -145,3 +145,47 @@ def test_filter_forms_share_one_class_yet_validate_each_request_alone(client_for
     assert first.filters["mineral"].filter.f is first.filters["mineral"] is not second.filters["mineral"]
     assert first.is_valid() and second.is_valid()
     assert (first.form.cleaned_data["status"], second.form.cleaned_data["status"]) == (["draft"], ["submitted"])
+
+
+def _drf_bytes(response) -> bytes:
+    """What DRF's own JSONRenderer writes for the same page (rows as the dicts they stand for)."""
+    data = {**response.data, "results": list(response.data["results"])}
+    return JSONRenderer().render(data, "application/json", {"indent": None})
+
+
+@pytest.mark.parametrize("zone", ["America/New_York", "UTC", "Asia/Kolkata"])
+def test_the_pre_encoded_page_is_byte_for_byte_what_drf_writes(client_for, settings, zone, monkeypatch):
+    """Rows written as JSON text straight from the database (applications.api.list_rows and
+    dpa_funding.api.renderers) must equal DRF's output exactly: escapes, nulls, dates, zones
+    (half-hour offsets take the slow path), zero and non-zero fractions."""
+    from applications.api.list_rows import ApplicationRows
+
+    encoded = []
+    real = ApplicationRows.as_json_array
+    monkeypatch.setattr(ApplicationRows, "as_json_array", lambda rows: encoded.append(1) or real(rows))
+    settings.TIME_ZONE = zone
+    officer = UserFactory(officer=True)
+    odd = ApplicationFactory(title='Quote " back\\slash \u2028 line\u2029 tab\t \u00e9 \U0001f600 <tag>',
+                             summary="", period_start=None, period_end=None,
+                             budget_equipment=Decimal("0.00"), budget_indirect=Decimal("12345678.90"))
+    plain = ApplicationFactory(status="submitted")
+    Application.objects.filter(pk=odd.pk).update(
+        created_at=dt.datetime(2026, 3, 8, 6, 59, 59, tzinfo=dt.UTC),
+        submitted_at=dt.datetime(2026, 11, 1, 5, 30, 0, 1, tzinfo=dt.UTC), response_due_at=None)
+    Application.objects.filter(pk=plain.pk).update(created_at=dt.datetime(2026, 7, 4, 3, 0, 0, tzinfo=dt.UTC))
+    client = client_for(officer)
+    for query in ("", "?page_size=1", "?page_size=1&page=2", "?status=submitted", "?status=withdrawn"):
+        response = client.get("/api/v1/applications/" + query)
+        assert response.status_code == 200
+        assert response.content == _drf_bytes(response), query
+    assert len(encoded) == 5  # every page above took the pre-encoded path
+    assert "\\u2028" in client.get("/api/v1/applications/").content.decode()
+
+
+def test_the_browsable_api_and_indented_json_still_render_through_drf(client_for):
+    officer = UserFactory(officer=True)
+    ApplicationFactory()
+    client = client_for(officer)
+    indented = client.get("/api/v1/applications/", HTTP_ACCEPT="application/json; indent=2")
+    assert indented.status_code == 200 and indented.content.startswith(b"{\n  ")
+    assert json.loads(indented.content) == client.get("/api/v1/applications/").json()
