@@ -11,7 +11,7 @@ TEST_BROKER_URL ?= redis://127.0.0.1:6379/15
 # Two processes (pytest-xdist), one per core: each has its own test database and cache prefix.
 PYTEST_ARGS ?= -n 2
 
-.PHONY: run test install install-dev system-deps browser-deps check bench-smoke clean client
+.PHONY: run test install install-dev system-deps browser-deps check bench bench-smoke clean client
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -65,6 +65,11 @@ client: install-dev
 	$(BIN)/python scripts/generate_client.py
 
 # Benchmarks create and drop their own databases (dpa_bench*), so DATABASE_URL is not passed.
+## make bench: every benchmark at full size, one after another (about 15 minutes; run it on a
+## quiet machine: the figures are compared with floors measured in the same run).
+bench: install-dev
+	@for b in bench/bench_*.py; do echo "== $$b"; env -u DATABASE_URL $(BIN)/python $$b || exit 1; done
+
 bench-smoke:
 	@for b in bench/bench_*.py; do echo "== $$b --smoke"; env -u DATABASE_URL $(BIN)/python $$b --smoke || exit 1; done
 
