@@ -65,8 +65,8 @@ client: install-dev
 	$(BIN)/python scripts/generate_client.py
 
 # Benchmarks create and drop their own databases (dpa_bench*), so DATABASE_URL is not passed.
-## make bench: every benchmark at full size, one after another (about 15 minutes; run it on a
-## quiet machine: the figures are compared with floors measured in the same run).
+## make bench: every benchmark at full size, one after another (about 5 minutes here; run it
+## on a quiet machine: the figures are compared with floors measured in the same run).
 bench: install-dev
 	@for b in bench/bench_*.py; do echo "== $$b"; env -u DATABASE_URL $(BIN)/python $$b || exit 1; done
 

@@ -108,10 +108,11 @@ TEMPLATES = [
 
 def postgresql_options() -> dict:
     """Server-side parameter binding and prepared statements (psycopg 3): a statement the
-    connection has run five times is planned once and then only executed, which takes a
-    fifth off a filtered list request (bench/README.md). Django leaves both off so that
-    PgBouncer in transaction mode keeps working: DATABASE_PREPARED_STATEMENTS=false turns
-    them off for such a pooler (PgBouncer before 1.21)."""
+    connection has run five times is planned once and then only executed, which takes 12% to
+    25% off a filtered list request's p50 (bench/README.md). Django leaves prepared
+    statements off so that poolers in transaction mode keep working:
+    DATABASE_PREPARED_STATEMENTS=false turns both off behind such a pooler (PgBouncer before
+    1.21, or without max_prepared_statements)."""
     if not env.bool("DATABASE_PREPARED_STATEMENTS", default=True):
         return {}
     return {"server_side_binding": True, "prepare_threshold": 5}
