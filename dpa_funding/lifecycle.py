@@ -325,7 +325,6 @@ def fire(key: str, obj_or_pk, name: str, *, actor, data: dict | None = None,
 
 
 _MEMO = "_transition_memo"
-_ACTOR_ROLE = "_actor_role"
 
 
 def transition_memo(obj) -> dict:
@@ -343,17 +342,16 @@ def with_actor_role(queryset, actor):
     locks nothing: callers lock with ``select_for_update(of=("self",))``."""
     from dpa_funding import policy
 
-    if not policy.is_authenticated(actor) or not _has_organization(queryset.model):
+    if not _has_organization(queryset.model):
         return queryset
-    return queryset.annotate(**{_ACTOR_ROLE: policy.member_role_subquery(actor)})
+    return policy.with_member_role(queryset, actor)
 
 
 def remember_actor_role(obj, actor) -> None:
     """Seed the policy's per-request role cache with what ``with_actor_role`` read."""
-    if _ACTOR_ROLE in obj.__dict__:
-        from dpa_funding import policy
+    from dpa_funding import policy
 
-        policy.remember_role(actor, obj.organization_id, obj.__dict__.pop(_ACTOR_ROLE))
+    policy.remember_member_role(obj, actor, getattr(obj, "organization_id", None))
 
 
 def _has_organization(Model) -> bool:

@@ -142,23 +142,32 @@ def _request_roles(user) -> dict | None:
     return roles
 
 
-def member_role_subquery(user, organization_ref: str = "organization_id") -> Subquery:
-    """``member_role`` as a column of a statement the request makes anyway (the locking read
-    of an application, the lookup of the organization applied for): ``user``'s role in the
-    organization named by the row's ``organization_ref``, NULL when not a member (the same
-    rows ``member_role`` reads; memberships are unique per user and organization). Hand
-    what it read to ``remember_role``."""
+_READ_ROLE = "_actor_role"
+
+
+def with_member_role(queryset, user, organization_ref: str = "organization_id"):
+    """``queryset`` with ``member_role`` as a column of a statement the request makes anyway
+    (the locking read of an application, the lookup of the organization applied for):
+    ``user``'s role in the organization named by each row's ``organization_ref``, NULL when
+    not a member (the same rows ``member_role`` reads; memberships are unique per user and
+    organization). Hand each row read to ``remember_member_role``."""
+    if not is_authenticated(user):
+        return queryset
     Membership = apps.get_model("accounts", "Membership")
-    return Subquery(Membership.objects.filter(user=user, organization_id=OuterRef(organization_ref))
+    role = Subquery(Membership.objects.filter(user=user, organization_id=OuterRef(organization_ref))
                     .order_by("pk").values("role")[:1])
+    return queryset.annotate(**{_READ_ROLE: role})
 
 
-def remember_role(user, organization_id: int | None, role: str | None) -> None:
-    """Seed the current request's answer to ``member_role(user, organization_id)`` with a
-    role read by ``member_role_subquery`` in a statement the request needed anyway, so the
-    policy's next question costs no statement. The role is as fresh as a read of its own
-    would be: it comes from the same transaction, and nothing orders a membership change
-    against that row's lock either way. Outside a request nothing is remembered."""
+def remember_member_role(obj, user, organization_id: int | None) -> None:
+    """Seed the current request's answer to ``member_role(user, organization_id)`` with the
+    role ``with_member_role`` read on ``obj`` (and take it off the object), so the policy's
+    next question costs no statement. The role is as fresh as a read of its own would be:
+    it comes from the same transaction, and nothing orders a membership change against that
+    row's lock either way. Outside a request nothing is remembered."""
+    if _READ_ROLE not in obj.__dict__:
+        return
+    role = obj.__dict__.pop(_READ_ROLE)
     roles = _request_roles(user) if organization_id is not None else None
     if roles is not None:
         roles[organization_id] = role

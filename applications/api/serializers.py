@@ -203,17 +203,15 @@ class ApplicationSerializer(ApplicationListSerializer):
             # Organizations and projects the user cannot see are reported as not existing.
             # The organization comes with the user's role in it, which the service's policy
             # check asks for next (seeded in validate: no statement of its own).
-            organizations = Organization.objects.restrict(user)
-            if policy.is_authenticated(user):
-                organizations = organizations.annotate(_actor_role=policy.member_role_subquery(user, "pk"))
-            self.fields["organization"].queryset = organizations
+            self.fields["organization"].queryset = policy.with_member_role(
+                Organization.objects.restrict(user), user, "pk")
             self.fields["project"].queryset = Project.objects.restrict(user)
             self.fields["white_paper"].queryset = WhitePaper.objects.restrict(user)
 
     def validate(self, attrs):
         organization = attrs.get("organization")
-        if organization is not None and "_actor_role" in organization.__dict__:
-            policy.remember_role(_user(self), organization.pk, organization.__dict__.pop("_actor_role"))
+        if organization is not None:
+            policy.remember_member_role(organization, _user(self), organization.pk)
         return _fixed_on_update(self, attrs, ("opportunity", "organization", "white_paper"))
 
     @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(choices=TRANSITION_NAMES)))
